@@ -1,0 +1,1 @@
+"""chaintool: Anagolay Workflows to Rust crates, pallets and local devnets."""

@@ -1,0 +1,164 @@
+"""Building a scaffolded workflow for its three targets and checking that they agree.
+
+- native: `cargo test` on the workspace (the workflow's own tests and its operations'), then the
+  command line runner that `chaintool exec --via native` uses;
+- no-std: the workflow library for wasm32 with only `core` and `alloc`, which proves it can go
+  into a Substrate runtime;
+- WASM package: the wasm-bindgen interface, packaged for Node.js.
+Finally the native and WASM runners must print the same output for the same sample inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import BuildError, ExecutionError
+from .plan import Plan
+from .resources import js_dir
+from .scaffold import Scaffolded
+from .toolchain import (
+    Progress,
+    cache_dir,
+    cargo,
+    native_env,
+    native_target_dir,
+    node,
+    run_logged,
+    wasm_bindgen,
+    wasm_cargo,
+    wasm_env,
+    wasm_target_dir,
+)
+
+WASM_TARGET = "wasm32-unknown-unknown"
+# Valid sample inputs per external input type, the same as the generated crate's tests use.
+SAMPLE_INPUTS: dict[str, bytes] = {
+    "Bytes": b"chaintool",
+    "String": b"chaintool",
+    "Multihash": bytes([0x12, 0x20]) + bytes([7] * 32),
+    "Bool": b"\x01",
+}
+
+
+def _log_name(project: Scaffolded, step: str) -> str:
+    return f"{project.plan.crate_name}-{step}"
+
+
+def native_runner(project: Scaffolded, progress: Progress | None = None) -> Path:
+    """Builds the native runner binary and returns its path."""
+    name = f"{project.plan.crate_name}_run"
+    run_logged(
+        [cargo(), "build", "--release", "--bin", name, "-p", project.plan.crate_name],
+        env=native_env(), cwd=project.out, log_name=_log_name(project, "native"),
+        progress=progress, what="the native build",
+    )
+    return native_target_dir() / "release" / name
+
+
+def test_native(project: Scaffolded, progress: Progress | None = None) -> None:
+    run_logged(
+        [cargo(), "test", "--release", "--workspace"],
+        env=native_env(), cwd=project.out, log_name=_log_name(project, "test"),
+        progress=progress, what="the native tests",
+    )
+
+
+def check_no_std(project: Scaffolded, progress: Progress | None = None) -> None:
+    """Compiles the library for wasm32 with no standard library available at all."""
+    run_logged(
+        [
+            wasm_cargo(), "rustc", "--release", "-p", project.plan.crate_name, "--lib",
+            "--crate-type", "rlib", "--target", WASM_TARGET, "--no-default-features",
+            "-Z", "build-std=core,alloc",
+        ],
+        env=wasm_env(), cwd=project.out, log_name=_log_name(project, "nostd"),
+        progress=progress, what="the no-std wasm32 build",
+    )
+
+
+def package_dir(project: Scaffolded) -> Path:
+    """Where the WASM package of this workspace goes (in the cache, keyed by its folder)."""
+    key = hashlib.sha256(str(project.out).encode()).hexdigest()[:12]
+    return cache_dir() / "pkg" / f"{project.plan.crate_name}-{key}"
+
+
+def wasm_package(project: Scaffolded, progress: Progress | None = None) -> Path:
+    """Builds the WASM interface and packages it for Node.js; returns the package's JS module."""
+    crate = project.plan.crate_name
+    run_logged(
+        [
+            wasm_cargo(), "build", "--release", "-p", crate, "--lib", "--target", WASM_TARGET,
+            "--features", "wasm", "-Z", "build-std=std,panic_abort",
+        ],
+        env=wasm_env(), cwd=project.out, log_name=_log_name(project, "wasm"),
+        progress=progress, what="the WASM build",
+    )
+    wasm = wasm_target_dir() / WASM_TARGET / "release" / f"{crate}.wasm"
+    out_dir = package_dir(project)
+    run_logged(
+        [wasm_bindgen(), "--target", "nodejs", "--out-dir", str(out_dir), str(wasm)],
+        env=wasm_env(), cwd=project.out, log_name=_log_name(project, "wasm-bindgen"),
+        progress=progress, what="wasm-bindgen",
+    )
+    return out_dir / f"{crate}.js"
+
+
+def run_runner(command: list[str], inputs: list[bytes]) -> Any:
+    """Runs a runner (native binary or the Node.js script) on `inputs`; returns its JSON output."""
+    with tempfile.TemporaryDirectory(prefix="chaintool-inputs-") as folder:
+        files = []
+        for i, data in enumerate(inputs):
+            path = Path(folder) / f"input{i}"
+            path.write_bytes(data)
+            files.append(str(path))
+        result = subprocess.run([*command, *files], capture_output=True)
+    if result.returncode != 0:
+        message = result.stderr.decode(errors="replace").strip()
+        raise ExecutionError(f"the workflow failed: {message}")
+    return json.loads(result.stdout)
+
+
+def wasm_command(package: Path) -> list[str]:
+    return [node(), str(js_dir() / "run_wasm.js"), str(package)]
+
+
+def sample_inputs(plan: Plan) -> list[bytes]:
+    return [SAMPLE_INPUTS[t] for t in plan.external_types]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    runner: Path
+    package: Path | None
+    sample_output: Any
+
+
+def build_all(
+    project: Scaffolded, progress: Progress | None = None, step: Progress | None = None
+) -> BuildReport:
+    """Builds and tests every target; `step` is told when each stage starts."""
+    say = step or (lambda _: None)
+    say("native: cargo test")
+    test_native(project, progress)
+    say("native: runner")
+    runner = native_runner(project, progress)
+    if project.plan.no_std:
+        say("no-std: wasm32 core+alloc")
+        check_no_std(project, progress)
+    say("WASM package (wasm-bindgen, Node.js)")
+    package = wasm_package(project, progress)
+    say("native and WASM agree on sample inputs")
+    inputs = sample_inputs(project.plan)
+    native_output = run_runner([str(runner)], inputs)
+    wasm_output = run_runner(wasm_command(package), inputs)
+    if native_output != wasm_output:
+        raise BuildError(
+            f"native and WASM outputs differ on sample inputs: {native_output!r} != {wasm_output!r}"
+        )
+    return BuildReport(runner=runner, package=package, sample_output=native_output)

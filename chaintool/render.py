@@ -1,0 +1,162 @@
+"""Rendering a plan into a Cargo workspace, all or nothing.
+
+Templates are Jinja2 with delimiters that cannot clash with Rust's braces: `{= value =}` and
+`{% block %}`. Everything is rendered into a staging folder beside the output, formatted with
+rustfmt, then swapped into place; a failure leaves an existing output folder untouched.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import BuildError, ChaintoolError, ToolMissingError
+from .operations import SUPPORT_CRATE
+from .plan import Plan
+from .resources import builtin_ops_dir, templates_dir
+from .rust import rust_str, toml_str
+
+TEMPLATE_SUFFIX = ".j2"
+MARKER = ".chaintool"
+OPS_DIR = "ops"
+# Files and folders of an operation crate that are not copied into a generated workspace.
+_NOT_VENDORED = shutil.ignore_patterns("target", "Cargo.lock", ".*", "__pycache__")
+
+
+def environment(template_root: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_root),
+        variable_start_string="{=",
+        variable_end_string="=}",
+        block_start_string="{%",
+        block_end_string="%}",
+        comment_start_string="{#",
+        comment_end_string="#}",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+    env.filters["rust"] = rust_str
+    env.filters["toml"] = toml_str
+    return env
+
+
+def context(plan: Plan) -> dict[str, Any]:
+    """The one context every workflow template sees."""
+    return {
+        "manifest": plan.manifest,
+        "crate_name": plan.crate_name,
+        "no_std": plan.no_std,
+        "operations": plan.operations,
+        "segments": [asdict(s) for s in plan.segments],
+        "item_enums": plan.item_enums,
+        "inputs_per_call": plan.inputs_per_call,
+        "rust_output_type": plan.rust_output_type,
+        "sample_inputs": plan.sample_inputs,
+    }
+
+
+def render_tree(template_root: Path, values: dict[str, Any], dest: Path) -> list[Path]:
+    """Renders every `*.j2` under `template_root` into `dest`; returns the files written."""
+    env = environment(template_root)
+    written = []
+    for source in sorted(template_root.rglob(f"*{TEMPLATE_SUFFIX}")):
+        relative = source.relative_to(template_root)
+        target = dest / str(relative)[: -len(TEMPLATE_SUFFIX)]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = env.get_template(relative.as_posix()).render(values)
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def rustfmt(files: list[Path]) -> None:
+    rust_files = [str(f) for f in files if f.suffix == ".rs"]
+    if not rust_files:
+        return
+    try:
+        result = subprocess.run(
+            ["rustfmt", "--edition", "2021", *rust_files], capture_output=True, text=True
+        )
+    except FileNotFoundError:
+        raise ToolMissingError(
+            "rustfmt is not installed", hint="run scripts/setup.sh, or `rustup component add rustfmt`"
+        ) from None
+    if result.returncode != 0:
+        # The templates are ours: a rustfmt failure is a chaintool bug, reported with its output.
+        raise BuildError(f"rustfmt rejected the generated code:\n{result.stderr.strip()}")
+
+
+def vendor_operations(plan: Plan, dest: Path) -> None:
+    """Copies the support crate and every operation the workflow uses into `dest/ops/`."""
+    ops = dest / OPS_DIR
+    shutil.copytree(builtin_ops_dir() / SUPPORT_CRATE, ops / SUPPORT_CRATE, ignore=_NOT_VENDORED)
+    for operation in plan.operations:
+        shutil.copytree(operation.crate_dir, ops / operation.name, ignore=_NOT_VENDORED)
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    compare = filecmp.dircmp(a, b, ignore=[])
+    if compare.left_only or compare.right_only or compare.funny_files:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(a, b, compare.common_files, shallow=False)
+    if mismatch or errors:
+        return False
+    return all(_same_tree(a / d, b / d) for d in compare.common_dirs)
+
+
+def _keep_mtimes(old: Path, new: Path) -> None:
+    """Files whose content did not change keep their time, so cargo does not rebuild them."""
+    for path in new.rglob("*"):
+        previous = old / path.relative_to(new)
+        if path.is_file() and previous.is_file() and filecmp.cmp(path, previous, shallow=False):
+            stat = previous.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def check_output_dir(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise ChaintoolError(f"{out} exists and is not a folder", hint="choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise ChaintoolError(
+            f"{out} is not empty and was not made by chaintool; it would be replaced",
+            hint="choose another --out, or empty that folder first",
+        )
+
+
+def write_workspace(plan: Plan, out: Path) -> bool:
+    """Renders the workflow workspace for `plan` into `out`. Returns False if `out` was already
+    up to date. A `Cargo.lock` already in `out` is kept: cargo owns it after the first build."""
+    check_output_dir(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    try:
+        written = render_tree(templates_dir() / "workflow", context(plan), staging)
+        rustfmt(written)
+        vendor_operations(plan, staging)
+        lock = out / "Cargo.lock"
+        shutil.copyfile(lock if lock.is_file() else builtin_ops_dir() / "Cargo.lock", staging / "Cargo.lock")
+        if out.is_dir() and _same_tree(staging, out):
+            return False
+        if out.is_dir():
+            _keep_mtimes(out, staging)
+            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            out.rename(retired / out.name)
+            staging.rename(out)
+            shutil.rmtree(retired)
+        else:
+            staging.rename(out)
+        return True
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)

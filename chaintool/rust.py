@@ -1,0 +1,60 @@
+"""Spelling values safely in generated Rust and TOML.
+
+Manifest strings (names, descriptions, config values) reach generated files only through these
+functions, which escape everything but printable ASCII, so no manifest can inject code.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+RUST_KEYWORDS = frozenset(
+    "as async await break const continue crate dyn else enum extern false fn for if impl in let "
+    "loop match mod move mut pub ref return self static struct super trait true type unsafe use "
+    "where while abstract become box do final macro override priv typeof unsized virtual yield "
+    "try gen".split()
+)
+
+
+def rust_str(text: str) -> str:
+    """A Rust string literal holding `text`."""
+    out = ['"']
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif " " <= ch <= "~":
+            out.append(ch)
+        else:
+            out.append(f"\\u{{{ord(ch):x}}}")
+    out.append('"')
+    return "".join(out)
+
+
+def toml_str(text: str) -> str:
+    """A TOML basic string holding `text`."""
+    out = ['"']
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif " " <= ch <= "~":
+            out.append(ch)
+        elif ord(ch) <= 0xFFFF:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(f"\\U{ord(ch):08X}")
+    out.append('"')
+    return "".join(out)
+
+
+def crate_name(name: str) -> str:
+    """The Cargo crate name for a workflow name: lower case, runs of other characters become `_`.
+
+    Returns "" when nothing usable is left. A leading digit gets the prefix `wf_`.
+    """
+    ident = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    if ident and ident[0].isdigit():
+        ident = "wf_" + ident
+    if ident in RUST_KEYWORDS or keyword.iskeyword(ident):
+        ident += "_workflow"
+    return ident
