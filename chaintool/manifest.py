@@ -125,16 +125,32 @@ def validate_manifest(data: Any) -> WorkflowManifest:
         raise ManifestError("segments", "is empty; a workflow needs at least one segment")
     if len(segments) > MAX_SEGMENTS:
         raise ManifestError("segments", f"has {len(segments)} segments, at most {MAX_SEGMENTS}")
+    parsed = tuple(_segment(s, f"segments[{i}]") for i, s in enumerate(segments))
+    if not any(EXTERNAL in s.inputs for s in parsed):
+        raise ManifestError(
+            "segments",
+            "no segment takes external input (-1), so the workflow could never be given data",
+            hint="give the first segment the input -1",
+        )
+    for i, segment in enumerate(parsed):
+        for j, value in enumerate(segment.inputs):
+            if value != EXTERNAL and not 0 <= value < i:
+                raise ManifestError(
+                    f"segments[{i}].inputs[{j}]",
+                    f"{value} is not an earlier segment",
+                    hint=f"use -1 (external input) or 0..{i - 1}" if i else
+                    "the first segment can only take external input (-1)",
+                )
     return WorkflowManifest(
         name=name,
         creators=(creator,),
         description=description,
         groups=tuple(groups),
-        segments=tuple(_segment(s, f"segments[{i}]", i) for i, s in enumerate(segments)),
+        segments=parsed,
     )
 
 
-def _segment(data: Any, field: str, index: int) -> Segment:
+def _segment(data: Any, field: str) -> Segment:
     _expect(data, dict, field, 'an object {"inputs": [...], "sequence": [...]}')
     for key in ("inputs", "sequence"):
         if key not in data:
@@ -149,15 +165,7 @@ def _segment(data: Any, field: str, index: int) -> Segment:
             hint="use -1 for an external input, or n for the output of earlier segment n",
         )
     for j, value in enumerate(inputs):
-        where = f"{field}.inputs[{j}]"
-        _expect(value, int, where, "an integer")
-        if value != EXTERNAL and not 0 <= value < index:
-            raise ManifestError(
-                where,
-                f"{value} is not an earlier segment",
-                hint=f"use -1 (external input) or 0..{index - 1}" if index else
-                "the first segment can only take external input (-1)",
-            )
+        _expect(value, int, f"{field}.inputs[{j}]", "an integer")
     sequence = _expect(data["sequence"], list, f"{field}.sequence", "a list of operations")
     if not sequence:
         raise ManifestError(f"{field}.sequence", "is empty; a segment runs at least one operation")

@@ -273,12 +273,6 @@ class _Planner:
         if name in self.registry.by_name or name == SUPPORT_CRATE:
             name += "_workflow"
         segments = [self.segment(i, s) for i, s in enumerate(self.manifest.segments)]
-        if not self.external_types:
-            raise ManifestError(
-                "segments",
-                "no segment takes external input, so the workflow could never be given data",
-                hint="give the first segment the input -1 (an external input)",
-            )
         used = {int(source) for s in self.manifest.segments for source in s.inputs} - {EXTERNAL}
         last = len(segments) - 1
         segments = [
