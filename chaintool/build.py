@@ -55,8 +55,11 @@ def native_runner(project: Scaffolded, progress: Progress | None = None) -> Path
     name = f"{project.plan.crate_name}_run"
     run_logged(
         [cargo(), "build", "--release", "--bin", name, "-p", project.plan.crate_name],
-        env=native_env(), cwd=project.out, log_name=_log_name(project, "native"),
-        progress=progress, what="the native build",
+        env=native_env(),
+        cwd=project.out,
+        log_name=_log_name(project, "native"),
+        progress=progress,
+        what="the native build",
     )
     return native_target_dir() / "release" / name
 
@@ -64,8 +67,11 @@ def native_runner(project: Scaffolded, progress: Progress | None = None) -> Path
 def test_native(project: Scaffolded, progress: Progress | None = None) -> None:
     run_logged(
         [cargo(), "test", "--release", "--workspace"],
-        env=native_env(), cwd=project.out, log_name=_log_name(project, "test"),
-        progress=progress, what="the native tests",
+        env=native_env(),
+        cwd=project.out,
+        log_name=_log_name(project, "test"),
+        progress=progress,
+        what="the native tests",
     )
 
 
@@ -73,12 +79,25 @@ def check_no_std(project: Scaffolded, progress: Progress | None = None) -> None:
     """Compiles the library for wasm32 with no standard library available at all."""
     run_logged(
         [
-            wasm_cargo(), "rustc", "--release", "-p", project.plan.crate_name, "--lib",
-            "--crate-type", "rlib", "--target", WASM_TARGET, "--no-default-features",
-            "-Z", "build-std=core,alloc",
+            wasm_cargo(),
+            "rustc",
+            "--release",
+            "-p",
+            project.plan.crate_name,
+            "--lib",
+            "--crate-type",
+            "rlib",
+            "--target",
+            WASM_TARGET,
+            "--no-default-features",
+            "-Z",
+            "build-std=core,alloc",
         ],
-        env=wasm_env(), cwd=project.out, log_name=_log_name(project, "nostd"),
-        progress=progress, what="the no-std wasm32 build",
+        env=wasm_env(),
+        cwd=project.out,
+        log_name=_log_name(project, "nostd"),
+        progress=progress,
+        what="the no-std wasm32 build",
     )
 
 
@@ -93,18 +112,34 @@ def wasm_package(project: Scaffolded, progress: Progress | None = None) -> Path:
     crate = project.plan.crate_name
     run_logged(
         [
-            wasm_cargo(), "build", "--release", "-p", crate, "--lib", "--target", WASM_TARGET,
-            "--features", "wasm", "-Z", "build-std=std,panic_abort",
+            wasm_cargo(),
+            "build",
+            "--release",
+            "-p",
+            crate,
+            "--lib",
+            "--target",
+            WASM_TARGET,
+            "--features",
+            "wasm",
+            "-Z",
+            "build-std=std,panic_abort",
         ],
-        env=wasm_env(), cwd=project.out, log_name=_log_name(project, "wasm"),
-        progress=progress, what="the WASM build",
+        env=wasm_env(),
+        cwd=project.out,
+        log_name=_log_name(project, "wasm"),
+        progress=progress,
+        what="the WASM build",
     )
     wasm = wasm_target_dir() / WASM_TARGET / "release" / f"{crate}.wasm"
     out_dir = package_dir(project)
     run_logged(
         [wasm_bindgen(), "--target", "nodejs", "--out-dir", str(out_dir), str(wasm)],
-        env=wasm_env(), cwd=project.out, log_name=_log_name(project, "wasm-bindgen"),
-        progress=progress, what="wasm-bindgen",
+        env=wasm_env(),
+        cwd=project.out,
+        log_name=_log_name(project, "wasm-bindgen"),
+        progress=progress,
+        what="wasm-bindgen",
     )
     return out_dir / f"{crate}.js"
 

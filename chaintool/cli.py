@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +18,7 @@ from .errors import ChaintoolError, InputError
 from .execute import Via, execute, human
 from .newop import new_operation
 from .operations import load_registry
-from .scaffold import Scaffolded, load_plan, scaffold
+from .scaffold import load_plan, scaffold
 from .toolchain import Progress
 
 app = typer.Typer(
@@ -112,7 +111,9 @@ def scaffold_command(
     with _errors():
         result = scaffold(manifest, out, ops_dir or [], no_std=not allow_std)
     if as_json:
-        _print_json({"crate": result.plan.crate_name, "out": str(result.out), "changed": result.changed})
+        _print_json(
+            {"crate": result.plan.crate_name, "out": str(result.out), "changed": result.changed}
+        )
         return
     state = "written" if result.changed else "already up to date"
     typer.echo(f"{result.plan.crate_name}: {result.out} {state}")
@@ -126,7 +127,7 @@ def build_command(
     allow_std: AllowStdOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Scaffold, then build and test the workflow natively, as no-std wasm32 and as a WASM package."""
+    """Scaffold, then build and test the workflow: native, no-std wasm32 and WASM package."""
     with _errors():
         project = scaffold(manifest, out, ops_dir or [], no_std=not allow_std)
         with _progress(f"building {project.plan.crate_name}", quiet=as_json) as (line, stage):
@@ -152,7 +153,7 @@ INPUT_FLAGS = ("--input-file", "--input-hex", "--input-text")
 class _ExecCommand(TyperCommand):
     """Keeps the raw arguments, so inputs given with different flags keep their order."""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta["chaintool_raw_args"] = list(args)
         return super().parse_args(ctx, args)
 
@@ -173,8 +174,14 @@ def _input_order(raw: list[str]) -> list[str]:
     return order
 
 
-def _read_inputs(ctx: typer.Context, files: list[Path], hexes: list[str], texts: list[str]) -> list[bytes]:
-    values = {"--input-file": iter(files), "--input-hex": iter(hexes), "--input-text": iter(texts)}
+def _read_inputs(
+    ctx: typer.Context, files: list[Path], hexes: list[str], texts: list[str]
+) -> list[bytes]:
+    values: dict[str, Iterator[Any]] = {
+        "--input-file": iter(files),
+        "--input-hex": iter(hexes),
+        "--input-text": iter(texts),
+    }
     inputs = []
     for flag in _input_order(ctx.meta.get("chaintool_raw_args", [])):
         value = next(values[flag])
@@ -210,7 +217,9 @@ def exec_command(
     input_text: Annotated[
         list[str] | None, typer.Option("--input-text", help="An external input as UTF-8 text.")
     ] = None,
-    via: Annotated[Via, typer.Option("--via", help="Run natively or through the WASM interface.")] = Via.native,
+    via: Annotated[
+        Via, typer.Option("--via", help="Run natively or through the WASM interface.")
+    ] = Via.native,
     out: OutOption = None,
     ops_dir: OpsDirOption = None,
     allow_std: AllowStdOption = False,
@@ -221,7 +230,10 @@ def exec_command(
     with _errors():
         inputs = _read_inputs(ctx, input_file or [], input_hex or [], input_text or [])
         project = scaffold(manifest, out, ops_dir or [], no_std=not allow_std)
-        with _progress(f"building {project.plan.crate_name} ({via.value})", quiet=as_json) as (line, _):
+        with _progress(f"building {project.plan.crate_name} ({via.value})", quiet=as_json) as (
+            line,
+            _,
+        ):
             output = execute(project, inputs, via, progress=line)
     if as_json:
         typer.echo(json.dumps({"output": output}))
@@ -257,7 +269,9 @@ def ops_show(
 @ops_app.command("new")
 def ops_new(
     name: Annotated[str, typer.Argument(help="Crate name of the new operation, e.g. op_reverse.")],
-    directory: Annotated[Path, typer.Option("--dir", help="Folder for your operations.")] = Path("ops"),
+    directory: Annotated[Path, typer.Option("--dir", help="Folder for your operations.")] = Path(
+        "ops"
+    ),
 ) -> None:
     """Create an operation crate (manifest, code, tests) that works in a workflow right away."""
     with _errors():
@@ -270,4 +284,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

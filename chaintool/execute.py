@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from .build import native_runner, run_runner, wasm_command, wasm_package
@@ -12,7 +12,7 @@ from .scaffold import Scaffolded
 from .toolchain import Progress
 
 
-class Via(str, Enum):
+class Via(StrEnum):
     native = "native"
     wasm = "wasm"
 

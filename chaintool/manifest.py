@@ -85,13 +85,21 @@ def _json_kind(value: Any) -> str:
     return "a number"
 
 
-def _text(value: Any, field: str, low: int, high: int) -> str:
+def _text(value: Any, field: str, low: int, high: int, multiline: bool = False) -> str:
     _expect(value, str, field, "a string")
     if not low <= len(value) <= high:
         raise ManifestError(
             field,
             f"must be {low} to {high} characters long, has {len(value)}",
         )
+    allowed = "\n\t" if multiline else ""
+    for ch in value:
+        if (ch < " " and ch not in allowed) or ch == "\x7f":
+            raise ManifestError(
+                field,
+                f"contains the control character U+{ord(ch):04X}",
+                hint="remove it" + (" (newlines and tabs are allowed)" if multiline else ""),
+            )
     return str(value)
 
 
@@ -99,7 +107,9 @@ def validate_manifest(data: Any) -> WorkflowManifest:
     _expect(data, dict, "(manifest)", "a JSON object with the fields " + ", ".join(FIELDS))
     for key in FIELDS:
         if key not in data:
-            raise ManifestError(key, "is missing", hint=f"a workflow manifest has: {', '.join(FIELDS)}")
+            raise ManifestError(
+                key, "is missing", hint=f"a workflow manifest has: {', '.join(FIELDS)}"
+            )
     for key in data:
         if key not in FIELDS:
             raise ManifestError(
@@ -109,16 +119,19 @@ def validate_manifest(data: Any) -> WorkflowManifest:
     creators = _expect(data["creators"], list, "creators", "a list with one creator")
     if len(creators) != 1:
         raise ManifestError(
-            "creators", f"must hold exactly one creator, has {len(creators)}",
+            "creators",
+            f"must hold exactly one creator, has {len(creators)}",
             hint='e.g. "creators": ["your name or SS58 address"]',
         )
     creator = _text(creators[0], "creators[0]", 1, 128)
-    description = _text(data["description"], "description", 8, 1024)
+    description = _text(data["description"], "description", 8, 1024, multiline=True)
     groups = _expect(data["groups"], list, "groups", "a list of group names")
     for i, group in enumerate(groups):
         if group not in FOR_WHAT:
             raise ManifestError(
-                f"groups[{i}]", f"{group!r} is not a group", hint=f"use one of {', '.join(FOR_WHAT)}"
+                f"groups[{i}]",
+                f"{group!r} is not a group",
+                hint=f"use one of {', '.join(FOR_WHAT)}",
             )
     segments = _expect(data["segments"], list, "segments", "a list of segments")
     if not segments:
@@ -138,8 +151,9 @@ def validate_manifest(data: Any) -> WorkflowManifest:
                 raise ManifestError(
                     f"segments[{i}].inputs[{j}]",
                     f"{value} is not an earlier segment",
-                    hint=f"use -1 (external input) or 0..{i - 1}" if i else
-                    "the first segment can only take external input (-1)",
+                    hint=f"use -1 (external input) or 0..{i - 1}"
+                    if i
+                    else "the first segment can only take external input (-1)",
                 )
     return WorkflowManifest(
         name=name,
@@ -157,11 +171,14 @@ def _segment(data: Any, field: str) -> Segment:
             raise ManifestError(f"{field}.{key}", "is missing")
     for key in data:
         if key not in ("inputs", "sequence"):
-            raise ManifestError(f"{field}.{key}", "is not a segment field", hint="allowed: inputs, sequence")
+            raise ManifestError(
+                f"{field}.{key}", "is not a segment field", hint="allowed: inputs, sequence"
+            )
     inputs = _expect(data["inputs"], list, f"{field}.inputs", "a list of input numbers")
     if not inputs:
         raise ManifestError(
-            f"{field}.inputs", "is empty",
+            f"{field}.inputs",
+            "is empty",
             hint="use -1 for an external input, or n for the output of earlier segment n",
         )
     for j, value in enumerate(inputs):
@@ -182,12 +199,14 @@ def _call(data: Any, field: str) -> OperationCall:
         raise ManifestError(
             f"{field}.versionId",
             "is missing" if not has_camel else "is given twice (versionId and version_id)",
-            hint="give an operation name such as \"op_multihash\" or an ID from `chaintool ops list`",
+            hint='give an operation name such as "op_multihash" or an ID from `chaintool ops list`',
         )
     key = "versionId" if has_camel else "version_id"
     for extra in data:
         if extra not in (key, "config"):
-            raise ManifestError(f"{field}.{extra}", "is not an operation field", hint="allowed: versionId, config")
+            raise ManifestError(
+                f"{field}.{extra}", "is not an operation field", hint="allowed: versionId, config"
+            )
     version_id = _text(data[key], f"{field}.{key}", 1, 128)
     config = _expect(data.get("config", {}), dict, f"{field}.config", "an object of key: value")
     for config_key, value in config.items():

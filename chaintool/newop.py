@@ -28,7 +28,9 @@ def new_operation(name: str, ops_dir: Path) -> Path:
             "a letter (e.g. op_reverse)",
         )
     if name in load_registry().by_name:
-        raise ChaintoolError(f"an operation named {name!r} already exists", hint="pick another name")
+        raise ChaintoolError(
+            f"an operation named {name!r} already exists", hint="pick another name"
+        )
     crate = ops_dir / name
     if crate.exists():
         raise ChaintoolError(f"{crate} already exists", hint="pick another name or --dir")
@@ -51,11 +53,14 @@ def new_operation(name: str, ops_dir: Path) -> Path:
             templates_dir() / "operation", {"name": name, "description": description}, staging
         )
         rustfmt(written)
-        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        (staging / MANIFEST_FILE).write_text(
+            json.dumps(manifest, indent=2) + "\n", encoding="utf-8"
+        )
         support = ops_dir / SUPPORT_CRATE
         if not support.exists():
             shutil.copytree(
-                builtin_ops_dir() / SUPPORT_CRATE, support,
+                builtin_ops_dir() / SUPPORT_CRATE,
+                support,
                 ignore=shutil.ignore_patterns("target", "Cargo.lock", ".*"),
             )
         staging.rename(crate)

@@ -175,7 +175,9 @@ def _check_crate(operation: Operation, manifest_path: Path) -> None:
     try:
         cargo = tomllib.loads(cargo_toml.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise OperationManifestError(f"{operation.crate_dir}: no Cargo.toml beside the manifest")
+        raise OperationManifestError(
+            f"{operation.crate_dir}: no Cargo.toml beside the manifest"
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise OperationManifestError(f"{cargo_toml}: {error}") from None
     crate_name = cargo.get("package", {}).get("name")

@@ -115,8 +115,9 @@ def _config_literal(operation: Operation, call: OperationCall, where: str) -> st
             raise ManifestError(
                 f"{where}.config.{key}",
                 f"is not a config key of {operation.name}",
-                hint=f"its keys: {', '.join(operation.config)}" if operation.config
-                else f"{operation.name} takes no configuration: use \"config\": {{}}",
+                hint=f"its keys: {', '.join(operation.config)}"
+                if operation.config
+                else f'{operation.name} takes no configuration: use "config": {{}}',
             )
         allowed = operation.config[key]
         if value not in allowed:
@@ -158,7 +159,7 @@ class _Planner:
         if self.no_std and not operation.no_std:
             raise ManifestError(
                 f"{where}.versionId",
-                f"{operation.name} is std-only (its manifest's features lack \"std\"), "
+                f'{operation.name} is std-only (its manifest\'s features lack "std"), '
                 "so it cannot run in a no-std workflow",
                 hint="use a no-std operation, or pass --allow-std for a std-only workflow "
                 "(such a workflow cannot go on-chain)",
@@ -199,8 +200,9 @@ class _Planner:
             for j, (source, wanted) in enumerate(zip(segment.inputs, first.inputs, strict=True)):
                 if source == EXTERNAL:
                     k = external.index(j)
+                    rust_type = PRIMITIVES[wanted]
                     statements.append(
-                        f"let in{k} = decode_input::<{PRIMITIVES[wanted]}>({raw[j]}, {index}, {k})?;"
+                        f"let in{k} = decode_input::<{rust_type}>({raw[j]}, {index}, {k})?;"
                     )
                     args_list.append(f"&in{k}")
                     self.external_types.append(wanted)
@@ -267,8 +269,9 @@ class _Planner:
         name = crate_name(self.manifest.name)
         if not name:
             raise ManifestError(
-                "name", "has no letters or digits to make a crate name from",
-                hint="use a name such as \"cidv1_from_bytes\"",
+                "name",
+                "has no letters or digits to make a crate name from",
+                hint='use a name such as "cidv1_from_bytes"',
             )
         if name in self.registry.by_name or name == SUPPORT_CRATE:
             name += "_workflow"
@@ -276,7 +279,8 @@ class _Planner:
         used = {int(source) for s in self.manifest.segments for source in s.inputs} - {EXTERNAL}
         last = len(segments) - 1
         segments = [
-            s if s.index in used or s.index == last
+            s
+            if s.index in used or s.index == last
             else SegmentPlan(**{**s.__dict__, "var": f"_seg{s.index}"})
             for s in segments
         ]

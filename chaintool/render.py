@@ -90,7 +90,8 @@ def rustfmt(files: list[Path]) -> None:
         )
     except FileNotFoundError:
         raise ToolMissingError(
-            "rustfmt is not installed", hint="run scripts/setup.sh, or `rustup component add rustfmt`"
+            "rustfmt is not installed",
+            hint="run scripts/setup.sh, or `rustup component add rustfmt`",
         ) from None
     if result.returncode != 0:
         # The templates are ours: a rustfmt failure is a chaintool bug, reported with its output.
@@ -145,7 +146,9 @@ def write_workspace(plan: Plan, out: Path) -> bool:
         rustfmt(written)
         vendor_operations(plan, staging)
         lock = out / "Cargo.lock"
-        shutil.copyfile(lock if lock.is_file() else builtin_ops_dir() / "Cargo.lock", staging / "Cargo.lock")
+        shutil.copyfile(
+            lock if lock.is_file() else builtin_ops_dir() / "Cargo.lock", staging / "Cargo.lock"
+        )
         if out.is_dir() and _same_tree(staging, out):
             return False
         if out.is_dir():

@@ -10,10 +10,10 @@ import keyword
 import re
 
 RUST_KEYWORDS = frozenset(
-    "as async await break const continue crate dyn else enum extern false fn for if impl in let "
-    "loop match mod move mut pub ref return self static struct super trait true type unsafe use "
-    "where while abstract become box do final macro override priv typeof unsized virtual yield "
-    "try gen".split()
+    """as async await break const continue crate dyn else enum extern false fn for if impl in let
+    loop match mod move mut pub ref return self static struct super trait true type unsafe use
+    where while abstract become box do final macro override priv typeof unsized virtual yield
+    try gen""".split()
 )
 
 

@@ -21,7 +21,15 @@ Progress = Callable[[str], None]
 SETUP_HINT = "run scripts/setup.sh, which installs the toolchain chaintool needs"
 LOG_TAIL_LINES = 40
 # Cargo output lines worth showing as progress.
-_PROGRESS_WORDS = ("Compiling", "Checking", "Running", "Finished", "Locking", "Downloaded", "test result")
+_PROGRESS_WORDS = (
+    "Compiling",
+    "Checking",
+    "Running",
+    "Finished",
+    "Locking",
+    "Downloaded",
+    "test result",
+)
 
 
 def cache_dir() -> Path:
@@ -110,8 +118,13 @@ def run_logged(
     tail: deque[str] = deque(maxlen=LOG_TAIL_LINES)
     try:
         process = subprocess.Popen(
-            list(command), cwd=cwd, env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, errors="replace",
+            list(command),
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
         )
     except FileNotFoundError:
         raise ToolMissingError(f"{command[0]} is not installed", hint=SETUP_HINT) from None

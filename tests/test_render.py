@@ -33,7 +33,9 @@ def tree(folder: Path) -> dict[str, bytes]:
 def test_rendered_crate_matches_golden_files(tmp_path: Path, name: str) -> None:
     out = tmp_path / name
     scaffold(EXAMPLES / f"{name}.json", out)
-    rendered = {k: v for k, v in tree(out).items() if not k.startswith("ops/") and k != "Cargo.lock"}
+    rendered = {
+        k: v for k, v in tree(out).items() if not k.startswith("ops/") and k != "Cargo.lock"
+    }
     golden = tree(GOLDEN / name)
     assert sorted(rendered) == sorted(golden), "run scripts/refresh_golden.py if this is intended"
     for path, content in golden.items():
@@ -70,7 +72,7 @@ def test_changed_manifest_replaces_the_output(tmp_path: Path) -> None:
 NASTY = [
     'x"; panic!("pwned"); let _ = "',
     "line\nbreak */ /* \r\u202e \\u{0} \\",
-    "]] [dependencies]\nevil = \"1\"",
+    ']] [dependencies]\nevil = "1"',
     "\u0000 nul {= x =} {% if %}",
     "emoji \U0001f600 and \ud7ff",
 ]
@@ -92,7 +94,9 @@ def test_escapers_round_trip(text: str) -> None:
 
 @pytest.mark.parametrize("text", NASTY)
 def test_manifest_strings_cannot_inject_code(tmp_path: Path, text: str) -> None:
-    manifest = cid_manifest(name=f"wf {text}"[:128], description=f"description {text}")
+    printable = "".join(" " if ch < " " and ch not in "\n\t" else ch for ch in text)
+    name = " ".join(printable.split())
+    manifest = cid_manifest(name=f"workflow {name}"[:128], description=f"description {printable}")
     out = tmp_path / "out"
     scaffold(write_json(tmp_path, manifest), out)
     for path in [out / "Cargo.toml", *out.joinpath("workflow").rglob("*")]:
