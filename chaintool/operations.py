@@ -54,6 +54,8 @@ class Operation:
     license: str
     features: tuple[str, ...]
     crate_dir: Path
+    # The crate has a `wasm` feature: turned on in WASM packages (e.g. for SIMD), never on-chain.
+    wasm_feature: bool = False
 
     @property
     def flow_control(self) -> bool:
@@ -153,7 +155,9 @@ def load_operation(crate_dir: Path) -> Operation:
     for key in ("repository", "license"):
         if not isinstance(data[key], str):
             raise OperationManifestError(f"{path}: `{key}` must be a string")
-    operation = Operation(
+    features = _strings(data["features"], "features", path)
+    cargo_features = _crate_features(crate_dir, name, "std" in features, path)
+    return Operation(
         name=name,
         description=_text(data, "description", path, 4, 1024),
         inputs=inputs,
@@ -162,36 +166,36 @@ def load_operation(crate_dir: Path) -> Operation:
         output=output,
         repository=data["repository"],
         license=data["license"],
-        features=_strings(data["features"], "features", path),
+        features=features,
         crate_dir=crate_dir.resolve(),
+        wasm_feature="wasm" in cargo_features,
     )
-    _check_crate(operation, path)
-    return operation
 
 
-def _check_crate(operation: Operation, manifest_path: Path) -> None:
-    """The crate must be the operation's, and have an `std` feature when it claims no-std."""
-    cargo_toml = operation.crate_dir / "Cargo.toml"
+def _crate_features(crate_dir: Path, name: str, no_std: bool, manifest_path: Path) -> set[str]:
+    """The crate's Cargo features, after checking that the crate is the operation's and has an
+    `std` feature when its manifest claims no-std."""
+    cargo_toml = crate_dir / "Cargo.toml"
     try:
         cargo = tomllib.loads(cargo_toml.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise OperationManifestError(
-            f"{operation.crate_dir}: no Cargo.toml beside the manifest"
-        ) from None
+        raise OperationManifestError(f"{crate_dir}: no Cargo.toml beside the manifest") from None
     except tomllib.TOMLDecodeError as error:
         raise OperationManifestError(f"{cargo_toml}: {error}") from None
     crate_name = cargo.get("package", {}).get("name")
-    if crate_name != operation.name:
+    if crate_name != name:
         raise OperationManifestError(
             f"{cargo_toml}: package name {crate_name!r} differs from the manifest's "
-            f"{operation.name!r} ({manifest_path})"
+            f"{name!r} ({manifest_path})"
         )
-    if operation.no_std and "std" not in cargo.get("features", {}):
+    features = set(cargo.get("features", {}))
+    if no_std and "std" not in features:
         raise OperationManifestError(
             f"{cargo_toml}: the manifest lists the `std` feature but the crate has none",
             hint="add `[features] std = [...]` or drop `std` from the manifest's features "
             "(the operation then builds only with std)",
         )
+    return features
 
 
 class Registry:

@@ -6,6 +6,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use js_sys::{Array, Uint8Array};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Conversion of a workflow output into a JavaScript value.
@@ -68,17 +69,17 @@ pub fn js_error(message: &str) -> JsValue {
     js_sys::Error::new(message).into()
 }
 
+// Built on the JavaScript side in one call: cheaper than setting properties from WASM, which
+// would also convert the property names from UTF-8 on every call.
+#[wasm_bindgen(inline_js = "export function step(done, output) { return { done, output }; }")]
+extern "C" {
+    fn step(done: bool, output: JsValue) -> JsValue;
+}
+
 /// The object `next` returns to JavaScript: `{done, output}`, as Anagolay's workflows did.
 pub fn step_to_js(output: Option<&dyn IntoJs>) -> JsValue {
-    let result = js_sys::Object::new();
-    let set = |key: &str, value: JsValue| {
-        // Setting a property on a fresh plain object cannot fail.
-        let _ = js_sys::Reflect::set(&result, &JsValue::from_str(key), &value);
-    };
-    set("done", JsValue::from_bool(output.is_some()));
-    set(
-        "output",
+    step(
+        output.is_some(),
         output.map(IntoJs::to_js).unwrap_or(JsValue::UNDEFINED),
-    );
-    result.into()
+    )
 }
