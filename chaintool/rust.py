@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Callable
 
 RUST_KEYWORDS = frozenset(
     """as async await break const continue crate dyn else enum extern false fn for if impl in let
@@ -17,8 +18,9 @@ RUST_KEYWORDS = frozenset(
 )
 
 
-def rust_str(text: str) -> str:
-    """A Rust string literal holding `text`."""
+def _quoted(text: str, escape: Callable[[int], str]) -> str:
+    """`text` in double quotes: `"` and `\\` backslashed, printable ASCII as is, the rest
+    (control characters, non-ASCII) spelled by `escape`."""
     out = ['"']
     for ch in text:
         if ch in '"\\':
@@ -26,25 +28,19 @@ def rust_str(text: str) -> str:
         elif " " <= ch <= "~":
             out.append(ch)
         else:
-            out.append(f"\\u{{{ord(ch):x}}}")
+            out.append(escape(ord(ch)))
     out.append('"')
     return "".join(out)
+
+
+def rust_str(text: str) -> str:
+    """A Rust string literal holding `text`."""
+    return _quoted(text, lambda code: f"\\u{{{code:x}}}")
 
 
 def toml_str(text: str) -> str:
     """A TOML basic string holding `text`."""
-    out = ['"']
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif " " <= ch <= "~":
-            out.append(ch)
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(f"\\U{ord(ch):08X}")
-    out.append('"')
-    return "".join(out)
+    return _quoted(text, lambda code: f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
 
 
 def crate_name(name: str) -> str:
