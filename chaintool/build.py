@@ -20,6 +20,7 @@ from typing import Any
 
 from .errors import BuildError, ExecutionError
 from .plan import Plan
+from .render import pallet_name
 from .resources import js_dir
 from .scaffold import Scaffolded
 from .toolchain import (
@@ -65,13 +66,35 @@ def native_runner(project: Scaffolded, progress: Progress | None = None) -> Path
 
 
 def test_native(project: Scaffolded, progress: Progress | None = None) -> None:
+    """The workflow's and its operations' tests (the pallet's have a stage of their own)."""
+    exclude = ["--exclude", pallet_name(project.plan)] if project.plan.no_std else []
     run_logged(
-        [cargo(), "test", "--release", "--workspace"],
+        [cargo(), "test", "--release", "--workspace", *exclude],
         env=native_env(),
         cwd=project.out,
         log_name=_log_name(project, "test"),
         progress=progress,
         what="the native tests",
+    )
+
+
+def test_pallet(project: Scaffolded, progress: Progress | None = None) -> None:
+    """The pallet's tests on its mock runtime, with the benchmarks' generated tests."""
+    run_logged(
+        [
+            cargo(),
+            "test",
+            "--release",
+            "-p",
+            pallet_name(project.plan),
+            "--features",
+            "runtime-benchmarks",
+        ],
+        env=native_env(),
+        cwd=project.out,
+        log_name=_log_name(project, "pallet"),
+        progress=progress,
+        what="the pallet tests",
     )
 
 
@@ -175,9 +198,13 @@ class BuildReport:
 
 
 def build_all(
-    project: Scaffolded, progress: Progress | None = None, step: Progress | None = None
+    project: Scaffolded,
+    progress: Progress | None = None,
+    step: Progress | None = None,
+    pallet: bool = True,
 ) -> BuildReport:
-    """Builds and tests every target; `step` is told when each stage starts."""
+    """Builds and tests every target, and the pallet's tests unless `pallet` is False;
+    `step` is told when each stage starts."""
     say = step or (lambda _: None)
     say("native: cargo test")
     test_native(project, progress)
@@ -186,6 +213,9 @@ def build_all(
     if project.plan.no_std:
         say("no-std: wasm32 core+alloc")
         check_no_std(project, progress)
+        if pallet:
+            say("pallet: mock runtime tests and benchmark tests")
+            test_pallet(project, progress)
     say("WASM package (wasm-bindgen, Node.js)")
     package = wasm_package(project, progress)
     say("native and WASM agree on sample inputs")

@@ -14,9 +14,15 @@ from rich.console import Console
 from typer.core import TyperCommand
 
 from .build import build_all
-from .errors import ChaintoolError, InputError
-from .execute import Via, execute, human
+from .chain import connect, execute_on_chain, keypair
+from .devnet import DEFAULT_PORT, log_tail, read_state
+from .devnet import down as devnet_down
+from .devnet import status as devnet_status
+from .devnet import up as devnet_up
+from .errors import ChaintoolError, ExecutionError, InputError
+from .execute import Via, check_input_count, execute, human
 from .newop import new_operation
+from .node import default_node_dir, node_build
 from .operations import load_registry
 from .scaffold import load_plan, scaffold
 from .toolchain import Progress
@@ -29,6 +35,17 @@ app = typer.Typer(
 )
 ops_app = typer.Typer(help="The operations workflows can use.", no_args_is_help=True)
 app.add_typer(ops_app, name="ops")
+node_app = typer.Typer(help="The dev runtime with your workflow pallets.", no_args_is_help=True)
+app.add_typer(node_app, name="node")
+devnet_app = typer.Typer(help="A local devnet (Chopsticks) on 127.0.0.1.", no_args_is_help=True)
+app.add_typer(devnet_app, name="devnet")
+
+NodeDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--node-dir", help="Folder of the node build and devnet [default: ./.chaintool/node]"
+    ),
+]
 
 err = Console(stderr=True, highlight=False)
 
@@ -218,8 +235,20 @@ def exec_command(
         list[str] | None, typer.Option("--input-text", help="An external input as UTF-8 text.")
     ] = None,
     via: Annotated[
-        Via, typer.Option("--via", help="Run natively or through the WASM interface.")
+        Via, typer.Option("--via", help="Run natively, through the WASM interface, or on-chain.")
     ] = Via.native,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Node RPC for --via chain [default: the running devnet]"),
+    ] = None,
+    signer: Annotated[str, typer.Option("--signer", help="Secret URI of the signer.")] = "//Alice",
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Also run natively; exit non-zero on any difference.")
+    ] = False,
+    allow_remote_dev_keys: Annotated[
+        bool,
+        typer.Option("--allow-remote-dev-keys", help="Sign with dev keys for a non-loopback URL."),
+    ] = False,
     out: OutOption = None,
     ops_dir: OpsDirOption = None,
     allow_std: AllowStdOption = False,
@@ -229,12 +258,27 @@ def exec_command(
     its output. With --json: {"output": ...}; Bytes and Multihash print as 0x hex."""
     with _errors():
         inputs = _read_inputs(ctx, input_file or [], input_hex or [], input_text or [])
-        project = scaffold(manifest, out, ops_dir or [], no_std=not allow_std)
-        with _progress(f"building {project.plan.crate_name} ({via.value})", quiet=as_json) as (
-            line,
-            _,
-        ):
-            output = execute(project, inputs, via, progress=line)
+        if via is Via.chain:
+            plan = load_plan(manifest, ops_dir or [], no_std=True)
+            check_input_count(plan, inputs)
+            endpoint = url or devnet_url()
+            pair = keypair(signer, endpoint, allow_remote_dev_keys)
+            output = execute_on_chain(connect(endpoint), plan, inputs, pair).output
+        if via is not Via.chain or verify:
+            project = scaffold(manifest, out, ops_dir or [], no_std=not allow_std)
+            label = f"building {project.plan.crate_name} (native)"
+            with _progress(label, quiet=as_json) as (line, _):
+                if via is Via.chain:
+                    native = execute(project, inputs, Via.native, progress=line)
+                else:
+                    output = execute(project, inputs, via, progress=line)
+                    native = (
+                        execute(project, inputs, Via.native, progress=line) if verify else output
+                    )
+            if native != output:
+                raise ExecutionError(
+                    f"outputs differ: {via.value} gave {output!r}, native gave {native!r}"
+                )
     if as_json:
         typer.echo(json.dumps({"output": output}))
     else:
@@ -277,6 +321,99 @@ def ops_new(
     with _errors():
         crate = new_operation(name, directory)
     typer.echo(f"created {crate}; use it with --ops-dir {directory}")
+
+
+def devnet_url(folder: Path | None = None) -> str:
+    state = read_state(folder)
+    return state.url if state else f"ws://127.0.0.1:{DEFAULT_PORT}"
+
+
+@node_app.command("build")
+def node_build_command(
+    manifests: Annotated[list[Path], typer.Argument(help="Workflow manifests to run on-chain.")],
+    node_dir: NodeDirOption = None,
+    ops_dir: OpsDirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Build the dev runtime (WASM) with one pallet per workflow, and its raw chain spec."""
+    with _errors(), _progress("building the dev node", quiet=as_json) as (line, stage):
+        artifacts = node_build(manifests, node_dir, ops_dir or [], progress=line, step=stage)
+    summary = {"runtime": str(artifacts.wasm), "chain_spec": str(artifacts.chain_spec)}
+    if as_json:
+        _print_json(summary)
+    else:
+        typer.echo(f"runtime:    {artifacts.wasm} ({artifacts.wasm.stat().st_size} bytes)")
+        typer.echo(f"chain spec: {artifacts.chain_spec}")
+
+
+@devnet_app.command("up")
+def devnet_up_command(
+    port: Annotated[int, typer.Option("--port", help="RPC port on 127.0.0.1.")] = DEFAULT_PORT,
+    detach: Annotated[bool, typer.Option("--detach", help="Leave it running and return.")] = False,
+    node_dir: NodeDirOption = None,
+) -> None:
+    """Start the devnet (Chopsticks, a block per extrinsic) and wait until it is ready."""
+    with _errors(), _progress("starting the devnet") as (_, stage):
+        state = devnet_up(port, node_dir, on_wait=lambda _: None)
+        stage(f"devnet ready at {state.url} (pid {state.pid})")
+    typer.echo(state.url)
+    if detach:
+        return
+    typer.echo("Ctrl-C stops it.", err=True)
+    try:
+        signal_wait()
+    finally:
+        devnet_down(node_dir)
+
+
+def signal_wait() -> None:
+    """Blocks until Ctrl-C."""
+    import time
+
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return
+
+
+@devnet_app.command("status")
+def devnet_status_command(node_dir: NodeDirOption = None, as_json: JsonOption = False) -> None:
+    """Whether the devnet runs and answers, with its URL and best block."""
+    with _errors():
+        info = devnet_status(node_dir)
+    if as_json:
+        _print_json(info)
+        return
+    state = info["state"]
+    if state == "running":
+        typer.echo(f"running at {info['url']} (pid {info['pid']}), best block {info['best_block']}")
+    elif state == "stale":
+        typer.echo(f"not running: {info['detail']}\n{info['log_tail']}")
+    elif state == "unresponsive":
+        typer.echo(f"process {info['pid']} runs but {info['url']} does not answer")
+    else:
+        typer.echo("not running")
+    if state != "running":
+        raise typer.Exit(1)
+
+
+@devnet_app.command("logs")
+def devnet_logs_command(
+    lines: Annotated[int, typer.Option("--lines", "-n", help="How many lines.")] = 50,
+    node_dir: NodeDirOption = None,
+) -> None:
+    """The end of the devnet's log."""
+    log = (node_dir or default_node_dir()) / "devnet" / "chopsticks.log"
+    typer.echo(log_tail(log, lines))
+
+
+@devnet_app.command("down")
+def devnet_down_command(node_dir: NodeDirOption = None) -> None:
+    """Stop the devnet and every process it started."""
+    with _errors():
+        stopped = devnet_down(node_dir)
+    typer.echo("stopped" if stopped else "no devnet was running")
 
 
 def main() -> None:

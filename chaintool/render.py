@@ -12,16 +12,17 @@ import os
 import shutil
 import subprocess
 import tempfile
-from dataclasses import asdict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from .errors import BuildError, ChaintoolError, ToolMissingError
-from .operations import SUPPORT_CRATE
+from .operations import SUPPORT_CRATE, Operation
 from .plan import Plan
-from .resources import builtin_ops_dir, templates_dir
+from .resources import builtin_ops_dir, node_dir, templates_dir
 from .rust import rust_str, toml_str
 
 TEMPLATE_SUFFIX = ".j2"
@@ -51,19 +52,73 @@ def environment(template_root: Path) -> jinja2.Environment:
     return env
 
 
-def context(plan: Plan) -> dict[str, Any]:
-    """The one context every workflow template sees."""
+# Total input size the pallet benchmarks cover, and the input bound of the mock and dev runtime.
+BENCHMARK_MAX_INPUT = 65536
+
+# An input each type cannot decode, for the pallet's tests (Bytes decode from anything).
+_UNDECODABLE = {"String": "vec![0xff]", "Multihash": "vec![0x1e]", "Bool": "vec![2]"}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """`execute(n)` weight: base + per-byte ref time (picoseconds), proof size, db reads/writes."""
+
+    base_ref_time: int
+    base_proof_size: int
+    ref_time_per_byte: int
+    reads: int
+    writes: int
+    source: str
+
+
+# Until `chaintool` measures a workflow, its pallet gets these, marked as such in weights.rs.
+UNMEASURED = Weights(
+    base_ref_time=50_000_000,
+    base_proof_size=3_500,
+    ref_time_per_byte=20_000,
+    reads=1,
+    writes=2,
+    source="not measured for this workflow yet (defaults of chaintool); see chaintool/render.py",
+)
+
+
+def pallet_name(plan: Plan) -> str:
+    return f"pallet_{plan.crate_name}"
+
+
+def context(plan: Plan, ops_path: str = "../ops", weights: Weights = UNMEASURED) -> dict[str, Any]:
+    """The one context every workflow and pallet template sees."""
+    undecodable = next(
+        ((i, _UNDECODABLE[t]) for i, t in enumerate(plan.external_types) if t in _UNDECODABLE),
+        None,
+    )
     return {
         "manifest": plan.manifest,
         "crate_name": plan.crate_name,
+        "pallet_name": pallet_name(plan),
         "no_std": plan.no_std,
+        "ops_path": ops_path,
         "operations": plan.operations,
         "segments": [asdict(s) for s in plan.segments],
         "item_enums": plan.item_enums,
         "inputs_per_call": plan.inputs_per_call,
+        "external_types": plan.external_types,
         "rust_output_type": plan.rust_output_type,
         "sample_inputs": plan.sample_inputs,
+        "benchmark_max_input": BENCHMARK_MAX_INPUT,
+        "undecodable_input": undecodable,
+        "weights": weights,
     }
+
+
+def render_crates(plan: Plan, dest: Path, ops_path: str = "../ops") -> list[Path]:
+    """Renders the workflow crate into `dest/workflow` and, for a no-std workflow, its pallet
+    into `dest/pallet`. Returns the files written."""
+    values = context(plan, ops_path)
+    written = render_tree(templates_dir() / "workflow", values, dest / "workflow")
+    if plan.no_std:
+        written += render_tree(templates_dir() / "pallet", values, dest / "pallet")
+    return written
 
 
 def render_tree(template_root: Path, values: dict[str, Any], dest: Path) -> list[Path]:
@@ -98,11 +153,10 @@ def rustfmt(files: list[Path]) -> None:
         raise BuildError(f"rustfmt rejected the generated code:\n{result.stderr.strip()}")
 
 
-def vendor_operations(plan: Plan, dest: Path) -> None:
-    """Copies the support crate and every operation the workflow uses into `dest/ops/`."""
-    ops = dest / OPS_DIR
+def vendor_operations(operations: Iterable[Operation], ops: Path) -> None:
+    """Copies the support crate and `operations` into the folder `ops`."""
     shutil.copytree(builtin_ops_dir() / SUPPORT_CRATE, ops / SUPPORT_CRATE, ignore=_NOT_VENDORED)
-    for operation in plan.operations:
+    for operation in operations:
         shutil.copytree(operation.crate_dir, ops / operation.name, ignore=_NOT_VENDORED)
 
 
@@ -135,20 +189,25 @@ def check_output_dir(out: Path) -> None:
         )
 
 
-def write_workspace(plan: Plan, out: Path) -> bool:
-    """Renders the workflow workspace for `plan` into `out`. Returns False if `out` was already
-    up to date. A `Cargo.lock` already in `out` is kept: cargo owns it after the first build."""
+def seed_lock() -> Path:
+    """The lockfile generated workspaces start from: the dev node's, which pins everything a
+    workflow, its pallet and the runtime use."""
+    return node_dir() / "Cargo.lock"
+
+
+def replace_dir(out: Path, populate: Callable[[Path], None]) -> bool:
+    """Fills a staging folder with `populate`, then swaps it into `out` if anything differs.
+
+    Returns False if `out` was already up to date. Files that did not change keep their times,
+    and a `Cargo.lock` already in `out` is kept: cargo owns it after the first build.
+    """
     check_output_dir(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
     try:
-        written = render_tree(templates_dir() / "workflow", context(plan), staging)
-        rustfmt(written)
-        vendor_operations(plan, staging)
+        populate(staging)
         lock = out / "Cargo.lock"
-        shutil.copyfile(
-            lock if lock.is_file() else builtin_ops_dir() / "Cargo.lock", staging / "Cargo.lock"
-        )
+        shutil.copyfile(lock if lock.is_file() else seed_lock(), staging / "Cargo.lock")
         if out.is_dir() and _same_tree(staging, out):
             return False
         if out.is_dir():
@@ -163,3 +222,15 @@ def write_workspace(plan: Plan, out: Path) -> bool:
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+def write_workspace(plan: Plan, out: Path) -> bool:
+    """Renders the workspace of one workflow (crate, pallet, operations) into `out`."""
+
+    def populate(staging: Path) -> None:
+        written = render_tree(templates_dir() / "workspace", context(plan), staging)
+        written += render_crates(plan, staging)
+        rustfmt(written)
+        vendor_operations(plan.operations, staging / OPS_DIR)
+
+    return replace_dir(out, populate)

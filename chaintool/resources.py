@@ -26,5 +26,9 @@ def builtin_ops_dir() -> Path:
     return _data_dir("ops")
 
 
+def node_dir() -> Path:
+    return _data_dir("node")
+
+
 def js_dir() -> Path:
     return _PACKAGE / "js"

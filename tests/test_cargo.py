@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from chaintool.build import BuildReport, build_all, run_runner, wasm_command
+from chaintool.build import BuildReport, build_all, run_runner, test_pallet, wasm_command
 from chaintool.errors import ExecutionError
 from chaintool.newop import new_operation
 from chaintool.scaffold import Scaffolded, scaffold
-from chaintool.toolchain import cargo, native_env
+from chaintool.toolchain import cache_dir, cargo, native_env
 from tests import reference
 from tests.conftest import EXAMPLES, cid_manifest, invoke, write_json
 from tests.strategies import valid_manifests
@@ -50,7 +50,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Built]:
         if key not in cache:
             folder = tmp_path_factory.mktemp("wf")
             project = scaffold(write_json(folder, manifest), folder / "out", ops_dirs or [])
-            cache[key] = (project, build_all(project))
+            cache[key] = (project, build_all(project, pallet=False))
         return cache[key]
 
     return make
@@ -334,3 +334,30 @@ def test_sample_of_accepted_manifests_compiles_and_agrees(
     _, report = build(manifest)
     assert report.runner.is_file()
     assert report.sample_output is not None
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        cid_workflow("Blake3_256"),
+        json.loads((EXAMPLES / "cid_and_multihash.json").read_text()),
+        MULTIHASH_INPUT,
+    ],
+    ids=["cid", "collect", "multihash_input"],
+)
+def test_pallet_tests_pass_on_the_mock_runtime(
+    build: Callable[..., Built], manifest: dict[str, Any]
+) -> None:
+    project, _ = build(manifest)
+    test_pallet(project)
+    log = (cache_dir() / "logs" / f"{project.plan.crate_name}-pallet.log").read_text()
+    for test in (
+        "tests::execute_emits_and_stores_the_native_output",
+        "tests::oversized_input_is_refused",
+        "tests::wrong_number_of_inputs_is_refused",
+        "tests::unsigned_origin_is_refused",
+        "benchmarking::benchmarks::bench_execute",
+    ):
+        assert f"{test} ... ok" in log, test
+    if project.plan.external_types != ("Bytes",):
+        assert "tests::undecodable_input_is_refused ... ok" in log

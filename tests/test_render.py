@@ -44,7 +44,7 @@ def test_rendered_crate_matches_golden_files(tmp_path: Path, name: str) -> None:
     for crate in (out / "ops").iterdir():
         compare = filecmp.dircmp(crate, ROOT / "ops" / crate.name, ignore=["target"])
         assert not compare.diff_files and not compare.left_only
-    assert (out / "Cargo.lock").read_bytes() == (ROOT / "ops" / "Cargo.lock").read_bytes()
+    assert (out / "Cargo.lock").read_bytes() == (ROOT / "node" / "Cargo.lock").read_bytes()
 
 
 def test_rerun_is_byte_identical_and_keeps_file_times(tmp_path: Path) -> None:

@@ -255,6 +255,60 @@ pub fn split_inputs(
     Ok(groups)
 }
 
+/// SCALE encoding of workflow outputs, as a pallet emits and stores them: a String, Bytes and a
+/// Multihash (its binary form) encode as `Vec<u8>`, a Bool as `bool`, a Collection as a `Vec` of
+/// its items, and an item of a mixed collection as an enum (variant index, then the value).
+pub trait EncodeOutput {
+    fn encode_output(&self, dest: &mut Vec<u8>);
+
+    fn output_bytes(&self) -> Vec<u8> {
+        let mut dest = Vec::new();
+        self.encode_output(&mut dest);
+        dest
+    }
+}
+
+impl EncodeOutput for Bytes {
+    fn encode_output(&self, dest: &mut Vec<u8>) {
+        codec::Encode::encode_to(self, dest);
+    }
+}
+
+impl EncodeOutput for String {
+    fn encode_output(&self, dest: &mut Vec<u8>) {
+        codec::Encode::encode_to(self, dest);
+    }
+}
+
+impl EncodeOutput for Multihash {
+    fn encode_output(&self, dest: &mut Vec<u8>) {
+        codec::Encode::encode_to(&self.to_bytes(), dest);
+    }
+}
+
+impl EncodeOutput for bool {
+    fn encode_output(&self, dest: &mut Vec<u8>) {
+        codec::Encode::encode_to(self, dest);
+    }
+}
+
+impl<T: EncodeOutput> EncodeOutput for Collection<T> {
+    fn encode_output(&self, dest: &mut Vec<u8>) {
+        // Collections are built from at most 128 segments' worth of values: the count fits u32.
+        let len = u32::try_from(self.0.len()).unwrap_or(u32::MAX);
+        codec::Encode::encode_to(&codec::Compact(len), dest);
+        for item in &self.0 {
+            item.encode_output(dest);
+        }
+    }
+}
+
+impl<T: EncodeOutput> EncodeOutput for Rc<T> {
+    fn encode_output(&self, dest: &mut Vec<u8>) {
+        (**self).encode_output(dest);
+    }
+}
+
 /// JSON rendering of values, as `chaintool exec --json` prints them: a String is a JSON string,
 /// Bytes and Multihash are `0x` hex, a Bool is true/false and a Collection is a list.
 #[cfg(feature = "std")]
@@ -362,6 +416,14 @@ mod tests {
             ]
         );
         assert!(split_inputs(alloc::vec![], &[1]).is_err());
+    }
+
+    #[test]
+    fn scale_encoding_of_outputs() {
+        assert_eq!(String::from("ab").output_bytes(), [8, b'a', b'b']);
+        assert_eq!(true.output_bytes(), [1]);
+        let c = Collection(alloc::vec![Rc::new(alloc::vec![7u8]), Rc::new(Bytes::new())]);
+        assert_eq!(c.output_bytes(), [8, 4, 7, 0]);
     }
 
     #[cfg(feature = "std")]

@@ -11,7 +11,9 @@ extern crate alloc;
 use alloc::{rc::Rc, string::String, vec::Vec};
 #[allow(unused_imports)]
 use chaintool_support::{decode_input, operation_result, take_inputs};
-pub use chaintool_support::{Bytes, Collection, Flow, Multihash, Step, WorkflowError};
+pub use chaintool_support::{
+    Bytes, Collection, EncodeOutput, Flow, Multihash, Step, WorkflowError,
+};
 
 /// The workflow's name, as in its manifest.
 pub const NAME: &str = "cid_and_multihash";
@@ -27,6 +29,21 @@ pub type Output = Collection<Item0>;
 pub enum Item0 {
     String(Rc<String>),
     Multihash(Rc<Multihash>),
+}
+
+impl chaintool_support::EncodeOutput for Item0 {
+    fn encode_output(&self, dest: &mut Vec<u8>) {
+        match self {
+            Self::String(value) => {
+                dest.push(0);
+                value.encode_output(dest);
+            }
+            Self::Multihash(value) => {
+                dest.push(1);
+                value.encode_output(dest);
+            }
+        }
+    }
 }
 
 #[cfg(feature = "std")]

@@ -11,7 +11,9 @@ extern crate alloc;
 use alloc::{rc::Rc, string::String, vec::Vec};
 #[allow(unused_imports)]
 use chaintool_support::{decode_input, operation_result, take_inputs};
-pub use chaintool_support::{Bytes, Collection, Flow, Multihash, Step, WorkflowError};
+pub use chaintool_support::{
+    Bytes, Collection, EncodeOutput, Flow, Multihash, Step, WorkflowError,
+};
 
 /// The workflow's name, as in its manifest.
 pub const NAME: &str = "cidv1_from_bytes";
