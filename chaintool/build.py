@@ -136,11 +136,13 @@ def wasm_package(project: Scaffolded, progress: Progress | None = None) -> Path:
     run_logged(
         [
             wasm_cargo(),
-            "build",
+            "rustc",
             "--release",
             "-p",
             crate,
             "--lib",
+            "--crate-type",
+            "cdylib",
             "--target",
             WASM_TARGET,
             "--features",

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,7 +176,7 @@ def _run_node_script(script: str, args: list[str], what: str) -> Any:
 
 def check_imports(wasm: Path) -> None:
     """A runtime may import only the host's memory and host functions (`ext_*`)."""
-    imports = _run_node_script("wasm-imports.js", [str(wasm)], "reading the runtime's imports")
+    imports = _run_node_script("wasm-imports.cjs", [str(wasm)], "reading the runtime's imports")
     bad = [
         f"{i['module']}.{i['name']}"
         for i in imports
@@ -188,9 +189,37 @@ def check_imports(wasm: Path) -> None:
         )
 
 
-def raw_chain_spec(wasm: Path) -> dict[str, Any]:
-    """The raw chain spec of the `development` preset, computed by the runtime itself."""
-    top = _run_node_script("genesis.js", [str(wasm), "development"], "building genesis")
+def merge_patch(target: Any, patch: Any) -> Any:
+    """JSON merge patch (RFC 7386), as a node applies a genesis preset to the default config."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
+
+
+def genesis_config(wasm: Path, preset: str) -> dict[str, Any]:
+    """The runtime's default genesis config with `preset` applied. Python's json keeps big
+    integers exact, which JavaScript numbers would not."""
+    texts = _run_node_script("genesis.cjs", ["presets", str(wasm), preset], "reading presets")
+    config = merge_patch(json.loads(texts["default"]), json.loads(texts["patch"]))
+    assert isinstance(config, dict)
+    return config
+
+
+def raw_chain_spec(wasm: Path, preset: str = "development") -> dict[str, Any]:
+    """The raw chain spec of a preset, with genesis storage computed by the runtime itself."""
+    config = genesis_config(wasm, preset)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(config, handle)
+    try:
+        top = _run_node_script("genesis.cjs", ["build", str(wasm), handle.name], "building genesis")
+    finally:
+        os.unlink(handle.name)
     return {
         "name": CHAIN_NAME,
         "id": CHAIN_ID,

@@ -4,6 +4,7 @@
 #     allow `-Z build-std` for wasm32 (rustup's toolchain has no wasm32 std here; see DESIGN.md);
 #   - rustfmt and clippy for the rustup toolchain (generated code is formatted and linted);
 #   - the wasm-bindgen CLI, exactly the version of the wasm-bindgen crate that workflows use;
+#   - Chopsticks, the devnet engine, from node/package-lock.json;
 #   - the Python environment in .venv, from the committed uv.lock.
 # Re-running it does nothing that is already done.
 set -euo pipefail
@@ -39,6 +40,16 @@ if ! "$CACHE/tools/bin/wasm-bindgen" --version 2>/dev/null | grep -q " $WASM_BIN
   # resolution of the same CLI version.
   cargo install --quiet --locked wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --root "$CACHE/tools" ||
     cargo install --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --root "$CACHE/tools"
+fi
+
+# Chopsticks (the embedded devnet engine), pinned by node/package-lock.json, installed in the cache
+# and reinstalled only when the lockfile changes.
+CHOPSTICKS="$CACHE/chopsticks"
+if ! cmp -s node/package-lock.json "$CHOPSTICKS/package-lock.json" || [ ! -d "$CHOPSTICKS/node_modules" ]; then
+  say "installing Chopsticks from node/package-lock.json"
+  mkdir -p "$CHOPSTICKS"
+  cp node/package.json node/package-lock.json "$CHOPSTICKS/"
+  (cd "$CHOPSTICKS" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 if ! command -v uv >/dev/null 2>&1 || ! uv --version | grep -q " $UV_VERSION"; then
