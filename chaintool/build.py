@@ -65,7 +65,7 @@ def native_runner(project: Scaffolded, progress: Progress | None = None) -> Path
     return native_target_dir() / "release" / name
 
 
-def test_native(project: Scaffolded, progress: Progress | None = None) -> None:
+def run_native_tests(project: Scaffolded, progress: Progress | None = None) -> None:
     """The workflow's and its operations' tests (the pallet's have a stage of their own)."""
     exclude = ["--exclude", pallet_name(project.plan)] if project.plan.no_std else []
     run_logged(
@@ -78,7 +78,7 @@ def test_native(project: Scaffolded, progress: Progress | None = None) -> None:
     )
 
 
-def test_pallet(project: Scaffolded, progress: Progress | None = None) -> None:
+def run_pallet_tests(project: Scaffolded, progress: Progress | None = None) -> None:
     """The pallet's tests on its mock runtime, with the benchmarks' generated tests."""
     run_logged(
         [
@@ -209,7 +209,7 @@ def build_all(
     `step` is told when each stage starts."""
     say = step or (lambda _: None)
     say("native: cargo test")
-    test_native(project, progress)
+    run_native_tests(project, progress)
     say("native: runner")
     runner = native_runner(project, progress)
     if project.plan.no_std:
@@ -217,7 +217,7 @@ def build_all(
         check_no_std(project, progress)
         if pallet:
             say("pallet: mock runtime tests and benchmark tests")
-            test_pallet(project, progress)
+            run_pallet_tests(project, progress)
     say("WASM package (wasm-bindgen, Node.js)")
     package = wasm_package(project, progress)
     say("native and WASM agree on sample inputs")

@@ -17,13 +17,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from chaintool.build import BuildReport, build_all, run_runner, test_pallet, wasm_command
+from chaintool.build import run_pallet_tests, run_runner, wasm_command
 from chaintool.errors import ExecutionError
 from chaintool.newop import new_operation
-from chaintool.scaffold import Scaffolded, scaffold
 from chaintool.toolchain import cache_dir, cargo, native_env
 from tests import reference
-from tests.conftest import EXAMPLES, cid_manifest, invoke, write_json
+from tests.conftest import EXAMPLES, Built, cid_manifest, invoke, run_both, write_json
 from tests.strategies import valid_manifests
 
 pytestmark = pytest.mark.cargo
@@ -36,34 +35,6 @@ SIZES: dict[str, bytes] = {
     "16 KB": _random.randbytes(16 * 1024),
     "1 MB": _random.randbytes(1024 * 1024),
 }
-
-Built = tuple[Scaffolded, BuildReport]
-
-
-@pytest.fixture(scope="session")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Built]:
-    """Scaffolds and builds a manifest once per session."""
-    cache: dict[str, Built] = {}
-
-    def make(manifest: dict[str, Any], ops_dirs: list[Path] | None = None) -> Built:
-        key = json.dumps(manifest, sort_keys=True)
-        if key not in cache:
-            folder = tmp_path_factory.mktemp("wf")
-            project = scaffold(write_json(folder, manifest), folder / "out", ops_dirs or [])
-            cache[key] = (project, build_all(project, pallet=False))
-        return cache[key]
-
-    return make
-
-
-def run_both(built: Built, inputs: list[bytes]) -> Any:
-    """Runs natively and through WASM; both must give the same output, which is returned."""
-    _, report = built
-    assert report.package is not None
-    native = run_runner([str(report.runner)], inputs)
-    wasm = run_runner(wasm_command(report.package), inputs)
-    assert native == wasm
-    return native
 
 
 def cid_workflow(hasher: str) -> dict[str, Any]:
@@ -349,7 +320,7 @@ def test_pallet_tests_pass_on_the_mock_runtime(
     build: Callable[..., Built], manifest: dict[str, Any]
 ) -> None:
     project, _ = build(manifest)
-    test_pallet(project)
+    run_pallet_tests(project)
     log = (cache_dir() / "logs" / f"{project.plan.crate_name}-pallet.log").read_text()
     for test in (
         "tests::execute_emits_and_stores_the_native_output",
