@@ -28,6 +28,7 @@ from .toolchain import node
 HOST = "127.0.0.1"
 DEFAULT_PORT = 9944
 READY_TIMEOUT_S = 120.0
+READY_POLL_S = 0.1
 STOP_TIMEOUT_S = 10.0
 RPC_TIMEOUT_S = 5.0
 LOG_TAIL_LINES = 25
@@ -221,7 +222,7 @@ def up(
             return state
         if on_wait:
             on_wait(log_tail(log_path, 1))
-        time.sleep(0.5)
+        time.sleep(READY_POLL_S)
     _stop(state.pid)
     _state_file(folder).unlink(missing_ok=True)
     raise DevnetError(
