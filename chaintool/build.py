@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import BuildError, ExecutionError
 from .plan import Plan
-from .render import pallet_name
+from .render import UNMEASURED, pallet_name, write_workspace
 from .resources import js_dir
 from .scaffold import Scaffolded
 from .toolchain import (
@@ -36,6 +36,7 @@ from .toolchain import (
     wasm_env,
     wasm_target_dir,
 )
+from .weights import cached_weights, measure_weights
 
 WASM_TARGET = "wasm32-unknown-unknown"
 # Valid sample inputs per external input type, the same as the generated crate's tests use.
@@ -218,6 +219,10 @@ def build_all(
         if pallet:
             say("pallet: mock runtime tests and benchmark tests")
             run_pallet_tests(project, progress)
+            if cached_weights(project.plan) == UNMEASURED:
+                say("pallet: weights from the benchmark")
+                weights = measure_weights(project.plan, project.out)
+                write_workspace(project.plan, project.out, weights)
     say("WASM package (wasm-bindgen, Node.js)")
     package = wasm_package(project, progress)
     say("native and WASM agree on sample inputs")

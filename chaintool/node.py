@@ -23,7 +23,9 @@ from .errors import BuildError, ChaintoolError
 from .plan import Plan
 from .render import (
     BENCHMARK_MAX_INPUT,
+    MAX_OUTPUT_LEN,
     OPS_DIR,
+    UNMEASURED,
     environment,
     pallet_name,
     render_crates,
@@ -35,6 +37,7 @@ from .render import (
 from .resources import node_dir
 from .scaffold import load_plan
 from .toolchain import Progress, cache_dir, node, run_logged, wasm_cargo, wasm_env
+from .weights import cached_weights, measure_weights
 
 RUNTIME_CRATE = "chaintool-runtime"
 RUNTIME_TARGET = "wasm32v1-none"
@@ -48,7 +51,6 @@ RUNTIME_RUSTFLAGS = " ".join(
         "-C link-arg=--export-table",
     ]
 )
-MAX_OUTPUT_LEN = 4096
 CHAIN_NAME = "chaintool dev"
 CHAIN_ID = "chaintool_dev"
 PROPERTIES = {"tokenSymbol": "UNIT", "tokenDecimals": 12, "ss58Format": 42}
@@ -118,7 +120,9 @@ def render_node(plans: Sequence[Plan], workspace: Path) -> bool:
         (staging / "Cargo.toml").write_text(env.get_template("Cargo.toml.j2").render(values))
         written = render_tree(node_dir() / "runtime", values, staging / "runtime")
         for plan in plans:
-            written += render_crates(plan, staging / plan.crate_name, ops_path=f"../../{OPS_DIR}")
+            written += render_crates(
+                plan, staging / plan.crate_name, f"../../{OPS_DIR}", cached_weights(plan)
+            )
         rustfmt(written)
         operations = {op.name: op for plan in plans for op in plan.operations}
         vendor_operations(operations.values(), staging / OPS_DIR)
@@ -251,6 +255,12 @@ def node_build(
     artifacts.folder.mkdir(parents=True, exist_ok=True)
     say("rendering the runtime workspace")
     render_node(plans, artifacts.workspace)
+    unmeasured = [plan for plan in plans if cached_weights(plan) == UNMEASURED]
+    for plan in unmeasured:
+        say(f"measuring the weights of {pallet_name(plan)} (its benchmark, natively)")
+        measure_weights(plan, artifacts.workspace)
+    if unmeasured:
+        render_node(plans, artifacts.workspace)
     say("runtime WASM (no-std, wasm32v1-none)")
     build_runtime(artifacts, progress)
     check_imports(artifacts.wasm)

@@ -71,14 +71,19 @@ class Weights:
     source: str
 
 
-# Until `chaintool` measures a workflow, its pallet gets these, marked as such in weights.rs.
+# The dev runtime's bound on a workflow's encoded output, also the mock's.
+MAX_OUTPUT_LEN = 4096
+
+# Until `chaintool` measures a workflow (chaintool/weights.py), its pallet gets these, marked as
+# such in weights.rs.
 UNMEASURED = Weights(
     base_ref_time=50_000_000,
     base_proof_size=3_500,
     ref_time_per_byte=20_000,
     reads=1,
     writes=2,
-    source="not measured for this workflow yet (defaults of chaintool); see chaintool/render.py",
+    source="NOT MEASURED for this workflow yet: chaintool's defaults. `chaintool build` or "
+    "`chaintool node build` measures them from the benchmark",
 )
 
 
@@ -106,15 +111,18 @@ def context(plan: Plan, ops_path: str = "../ops", weights: Weights = UNMEASURED)
         "rust_output_type": plan.rust_output_type,
         "sample_inputs": plan.sample_inputs,
         "benchmark_max_input": BENCHMARK_MAX_INPUT,
+        "max_output_len": MAX_OUTPUT_LEN,
         "undecodable_input": undecodable,
         "weights": weights,
     }
 
 
-def render_crates(plan: Plan, dest: Path, ops_path: str = "../ops") -> list[Path]:
+def render_crates(
+    plan: Plan, dest: Path, ops_path: str = "../ops", weights: Weights = UNMEASURED
+) -> list[Path]:
     """Renders the workflow crate into `dest/workflow` and, for a no-std workflow, its pallet
-    into `dest/pallet`. Returns the files written."""
-    values = context(plan, ops_path)
+    (with `weights`) into `dest/pallet`. Returns the files written."""
+    values = context(plan, ops_path, weights)
     written = render_tree(templates_dir() / "workflow", values, dest / "workflow")
     if plan.no_std:
         written += render_tree(templates_dir() / "pallet", values, dest / "pallet")
@@ -224,12 +232,12 @@ def replace_dir(out: Path, populate: Callable[[Path], None]) -> bool:
             shutil.rmtree(staging)
 
 
-def write_workspace(plan: Plan, out: Path) -> bool:
+def write_workspace(plan: Plan, out: Path, weights: Weights = UNMEASURED) -> bool:
     """Renders the workspace of one workflow (crate, pallet, operations) into `out`."""
 
     def populate(staging: Path) -> None:
         written = render_tree(templates_dir() / "workspace", context(plan), staging)
-        written += render_crates(plan, staging)
+        written += render_crates(plan, staging, weights=weights)
         rustfmt(written)
         vendor_operations(plan.operations, staging / OPS_DIR)
 

@@ -10,6 +10,7 @@ from .manifest import load_manifest
 from .operations import load_registry
 from .plan import Plan, make_plan
 from .render import write_workspace
+from .weights import cached_weights
 
 
 @dataclass(frozen=True)
@@ -41,5 +42,5 @@ def scaffold(
 ) -> Scaffolded:
     plan = load_plan(manifest, ops_dirs, no_std)
     target = (out or default_out(plan)).absolute()
-    changed = write_workspace(plan, target)
+    changed = write_workspace(plan, target, cached_weights(plan))
     return Scaffolded(plan=plan, out=target, changed=changed)

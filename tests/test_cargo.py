@@ -20,7 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from chaintool.build import run_pallet_tests, run_runner, wasm_command
 from chaintool.errors import ExecutionError
 from chaintool.newop import new_operation
+from chaintool.scaffold import scaffold
 from chaintool.toolchain import cache_dir, cargo, native_env
+from chaintool.weights import cached_weights, measure_weights
 from tests import reference
 from tests.conftest import EXAMPLES, Built, cid_manifest, invoke, run_both, write_json
 from tests.strategies import valid_manifests
@@ -332,3 +334,11 @@ def test_pallet_tests_pass_on_the_mock_runtime(
         assert f"{test} ... ok" in log, test
     if project.plan.external_types != ("Bytes",):
         assert "tests::undecodable_input_is_refused ... ok" in log
+    # Weights come from the benchmark, and the pallet renders them once measured.
+    weights = measure_weights(project.plan, project.out)
+    assert weights.writes == 1 and weights.ref_time_per_byte >= 0 and weights.base_ref_time > 0
+    assert cached_weights(project.plan) == weights
+    rescaffolded = scaffold(project.out.parent / "manifest.json", project.out)
+    rendered = (rescaffolded.out / "pallet" / "src" / "weights.rs").read_text()
+    assert f"Weight::from_parts({weights.base_ref_time}, {weights.base_proof_size})" in rendered
+    assert "measured by chaintool" in rendered

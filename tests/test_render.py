@@ -30,7 +30,11 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("name", ["cidv1_from_bytes", "cid_and_multihash"])
-def test_rendered_crate_matches_golden_files(tmp_path: Path, name: str) -> None:
+def test_rendered_crate_matches_golden_files(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An empty cache: no measured weights, so the pallet gets the marked defaults.
+    monkeypatch.setenv("CHAINTOOL_CACHE", str(tmp_path / "cache"))
     out = tmp_path / name
     scaffold(EXAMPLES / f"{name}.json", out)
     rendered = {
@@ -134,3 +138,19 @@ def test_mixed_collection_gets_an_item_enum() -> None:
     assert plan.rust_output_type == "Collection<Item0>"
     assert plan.item_enums[0].variants == (("String", "String"), ("Multihash", "Multihash"))
     assert plan.inputs_per_call == (1,)
+
+
+def test_weight_fit_base_and_slope() -> None:
+    from chaintool.weights import fit
+
+    # 2000 ns at n=0, plus 0.5 ns per byte, with noise that medians ignore.
+    samples = [
+        {"n": n, "nanos": 2000 + n // 2 + noise, "writes": 1}
+        for n in (0, 1000, 2000, 4000)
+        for noise in (0, 0, 0, 5000)
+    ]
+    weights = fit(samples)
+    assert weights.base_ref_time == 2_000_000
+    assert weights.ref_time_per_byte == 500
+    assert weights.writes == 1 and weights.reads == 0
+    assert "measured" in weights.source

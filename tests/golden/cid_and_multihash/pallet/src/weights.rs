@@ -1,4 +1,4 @@
-//! Weights of this pallet's calls: not measured for this workflow yet (defaults of chaintool); see chaintool/render.py
+//! Weights of this pallet's calls: NOT MEASURED for this workflow yet: chaintool's defaults. `chaintool build` or `chaintool node build` measures them from the benchmark
 //!
 //! `execute(n)`: `n` is the total size of the inputs in bytes.
 
