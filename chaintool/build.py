@@ -48,20 +48,35 @@ SAMPLE_INPUTS: dict[str, bytes] = {
 }
 
 
-def _log_name(project: Scaffolded, step: str) -> str:
-    return f"{project.plan.crate_name}-{step}"
+def _step(
+    project: Scaffolded,
+    step: str,
+    what: str,
+    command: list[str],
+    env: dict[str, str],
+    progress: Progress | None,
+) -> None:
+    """Runs one build step in the workspace, logged as `<crate>-<step>.log` in the cache."""
+    run_logged(
+        command,
+        env=env,
+        cwd=project.out,
+        log_name=f"{project.plan.crate_name}-{step}",
+        progress=progress,
+        what=what,
+    )
 
 
 def native_runner(project: Scaffolded, progress: Progress | None = None) -> Path:
     """Builds the native runner binary and returns its path."""
     name = f"{project.plan.crate_name}_run"
-    run_logged(
+    _step(
+        project,
+        "native",
+        "the native build",
         [cargo(), "build", "--release", "--bin", name, "-p", project.plan.crate_name],
-        env=native_env(),
-        cwd=project.out,
-        log_name=_log_name(project, "native"),
-        progress=progress,
-        what="the native build",
+        native_env(),
+        progress,
     )
     return native_target_dir() / "release" / name
 
@@ -69,19 +84,22 @@ def native_runner(project: Scaffolded, progress: Progress | None = None) -> Path
 def run_native_tests(project: Scaffolded, progress: Progress | None = None) -> None:
     """The workflow's and its operations' tests (the pallet's have a stage of their own)."""
     exclude = ["--exclude", pallet_name(project.plan)] if project.plan.no_std else []
-    run_logged(
+    _step(
+        project,
+        "test",
+        "the native tests",
         [cargo(), "test", "--release", "--workspace", *exclude],
-        env=native_env(),
-        cwd=project.out,
-        log_name=_log_name(project, "test"),
-        progress=progress,
-        what="the native tests",
+        native_env(),
+        progress,
     )
 
 
 def run_pallet_tests(project: Scaffolded, progress: Progress | None = None) -> None:
     """The pallet's tests on its mock runtime, with the benchmarks' generated tests."""
-    run_logged(
+    _step(
+        project,
+        "pallet",
+        "the pallet tests",
         [
             cargo(),
             "test",
@@ -91,17 +109,17 @@ def run_pallet_tests(project: Scaffolded, progress: Progress | None = None) -> N
             "--features",
             "runtime-benchmarks",
         ],
-        env=native_env(),
-        cwd=project.out,
-        log_name=_log_name(project, "pallet"),
-        progress=progress,
-        what="the pallet tests",
+        native_env(),
+        progress,
     )
 
 
 def check_no_std(project: Scaffolded, progress: Progress | None = None) -> None:
     """Compiles the library for wasm32 with no standard library available at all."""
-    run_logged(
+    _step(
+        project,
+        "nostd",
+        "the no-std wasm32 build",
         [
             wasm_cargo(),
             "rustc",
@@ -117,11 +135,8 @@ def check_no_std(project: Scaffolded, progress: Progress | None = None) -> None:
             "-Z",
             "build-std=core,alloc",
         ],
-        env=wasm_env(),
-        cwd=project.out,
-        log_name=_log_name(project, "nostd"),
-        progress=progress,
-        what="the no-std wasm32 build",
+        wasm_env(),
+        progress,
     )
 
 
@@ -134,7 +149,10 @@ def package_dir(project: Scaffolded) -> Path:
 def wasm_package(project: Scaffolded, progress: Progress | None = None) -> Path:
     """Builds the WASM interface and packages it for Node.js; returns the package's JS module."""
     crate = project.plan.crate_name
-    run_logged(
+    _step(
+        project,
+        "wasm",
+        "the WASM build",
         [
             wasm_cargo(),
             "rustc",
@@ -151,21 +169,18 @@ def wasm_package(project: Scaffolded, progress: Progress | None = None) -> Path:
             "-Z",
             "build-std=std,panic_abort",
         ],
-        env=wasm_env(),
-        cwd=project.out,
-        log_name=_log_name(project, "wasm"),
-        progress=progress,
-        what="the WASM build",
+        wasm_env(),
+        progress,
     )
     wasm = wasm_target_dir() / WASM_TARGET / "release" / f"{crate}.wasm"
     out_dir = package_dir(project)
-    run_logged(
+    _step(
+        project,
+        "wasm-bindgen",
+        "wasm-bindgen",
         [wasm_bindgen(), "--target", "nodejs", "--out-dir", str(out_dir), str(wasm)],
-        env=wasm_env(),
-        cwd=project.out,
-        log_name=_log_name(project, "wasm-bindgen"),
-        progress=progress,
-        what="wasm-bindgen",
+        wasm_env(),
+        progress,
     )
     return out_dir / f"{crate}.js"
 
