@@ -65,8 +65,14 @@ def load(url: str, per_signer: int = 50) -> float:
     signers = [Keypair.create_from_uri(f"//{n}") for n in ("Alice", "Bob", "Dave", "Eve")]
     errors: list[BaseException] = []
 
-    def submit(signer: Keypair) -> None:
-        client = connect(url)
+    # substrate-interface sets up its type registry on connection, which is not thread-safe:
+    # connect first, then submit concurrently.
+    clients = [connect(url) for _ in signers]
+    for client in clients:
+        client.init_runtime()
+
+    def submit(index: int) -> None:
+        client, signer = clients[index], signers[index]
         try:
             nonce = client.get_account_nonce(signer.ss58_address)
             for k in range(per_signer):
@@ -76,7 +82,7 @@ def load(url: str, per_signer: int = 50) -> float:
         finally:
             client.close()
 
-    threads = [threading.Thread(target=submit, args=(s,)) for s in signers]
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(len(signers))]
     start = time.perf_counter()
     for thread in threads:
         thread.start()

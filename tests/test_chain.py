@@ -174,8 +174,14 @@ def test_load_200_extrinsics_from_4_accounts(
     results: dict[tuple[int, int], Any] = {}
     failures: list[BaseException] = []
 
+    # substrate-interface sets up its type registry on connection, which is not thread-safe:
+    # connect first, one client per thread, then submit concurrently.
+    clients = [connect(chaintool_devnet) for _ in signers]
+    for client in clients:
+        client.init_runtime()
+
     def submit(index: int, signer: Keypair) -> None:
-        client = connect(chaintool_devnet)
+        client = clients[index]
         try:
             nonce = client.get_account_nonce(signer.ss58_address)
             for k in range(per_signer):
