@@ -19,6 +19,7 @@ from .devnet import DEFAULT_PORT, log_tail, read_state
 from .devnet import down as devnet_down
 from .devnet import status as devnet_status
 from .devnet import up as devnet_up
+from .devnet import wait as devnet_wait
 from .errors import ChaintoolError, ExecutionError, InputError
 from .execute import Via, check_input_count, execute, human
 from .newop import new_operation
@@ -353,28 +354,18 @@ def devnet_up_command(
     node_dir: NodeDirOption = None,
 ) -> None:
     """Start the devnet (Chopsticks, a block per extrinsic) and wait until it is ready."""
-    with _errors(), _progress("starting the devnet") as (_, stage):
-        state = devnet_up(port, node_dir, on_wait=lambda _: None)
+    with _errors(), _progress("starting the devnet") as (line, stage):
+        state = devnet_up(port, node_dir, on_wait=line)
         stage(f"devnet ready at {state.url} (pid {state.pid})")
     typer.echo(state.url)
     if detach:
         return
     typer.echo("Ctrl-C stops it.", err=True)
-    try:
-        signal_wait()
-    finally:
-        devnet_down(node_dir)
-
-
-def signal_wait() -> None:
-    """Blocks until Ctrl-C."""
-    import time
-
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        return
+    with _errors():
+        try:
+            devnet_wait(state)
+        finally:
+            devnet_down(node_dir)
 
 
 @devnet_app.command("status")

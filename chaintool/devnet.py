@@ -248,6 +248,24 @@ def _stop(pid: int) -> None:
             time.sleep(0.1)
 
 
+def wait(state: DevnetState) -> None:
+    """Blocks while the devnet runs. Returns on Ctrl-C or SIGTERM (so that the caller can stop
+    it); raises DevnetError if it stops on its own."""
+
+    def stop_waiting(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop_waiting)
+    try:
+        while _alive(state.pid):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        return
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    raise DevnetError(f"the devnet stopped on its own; its last lines:\n{log_tail(state.log)}")
+
+
 def down(folder: Path | None = None) -> bool:
     """Stops the devnet; returns False if none was running."""
     state = read_state(folder)

@@ -8,6 +8,8 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -133,4 +135,46 @@ def test_context_manager_leaves_nothing(node_copy: Path) -> None:
         assert not port_free(state.port)
     assert _gone(state.pid)
     assert port_free(state.port)
+    assert read_state(node_copy) is None
+
+
+def _foreground(node_copy: Path, port: int) -> subprocess.Popen[str]:
+    """`chaintool devnet up` without --detach, as a user runs it; returns once it is ready."""
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "chaintool"),
+            "devnet",
+            "up",
+            "--port",
+            str(port),
+            "--node-dir",
+            str(node_copy),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == f"ws://{HOST}:{port}"
+    return process
+
+
+def test_foreground_devnet_stops_on_sigterm(node_copy: Path) -> None:
+    port = free_port()
+    process = _foreground(node_copy, port)
+    state = read_state(node_copy)
+    assert state is not None
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
+    assert _gone(state.pid) and port_free(port) and read_state(node_copy) is None
+
+
+def test_foreground_devnet_reports_an_engine_that_dies(node_copy: Path) -> None:
+    process = _foreground(node_copy, free_port())
+    state = read_state(node_copy)
+    assert state is not None
+    os.killpg(state.pid, signal.SIGKILL)
+    assert process.wait(timeout=30) == 6
+    assert process.stderr is not None
+    assert "the devnet stopped on its own" in process.stderr.read()
     assert read_state(node_copy) is None
