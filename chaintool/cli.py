@@ -15,7 +15,7 @@ from typer.core import TyperCommand
 
 from .build import build_all
 from .chain import connect, execute_on_chain, keypair
-from .devnet import DEFAULT_PORT, log_tail, read_state
+from .devnet import DEFAULT_PORT, log_tail, read_state, terminate_as_interrupt
 from .devnet import down as devnet_down
 from .devnet import status as devnet_status
 from .devnet import up as devnet_up
@@ -353,17 +353,25 @@ def devnet_up_command(
     detach: Annotated[bool, typer.Option("--detach", help="Leave it running and return.")] = False,
     node_dir: NodeDirOption = None,
 ) -> None:
-    """Start the devnet (Chopsticks, a block per extrinsic) and wait until it is ready."""
-    with _errors(), _progress("starting the devnet") as (line, stage):
-        state = devnet_up(port, node_dir, on_wait=line)
-        stage(f"devnet ready at {state.url} (pid {state.pid})")
-    typer.echo(state.url)
-    if detach:
-        return
-    typer.echo("Ctrl-C stops it.", err=True)
-    with _errors():
+    """Start the devnet (Chopsticks, a block per extrinsic) and wait until it is ready. Without
+    --detach it stays in the foreground until Ctrl-C (or SIGTERM), then stops the devnet."""
+    with _errors(), terminate_as_interrupt():
         try:
+            with _progress("starting the devnet") as (line, stage):
+                state = devnet_up(port, node_dir, on_wait=line)
+                stage(f"devnet ready at {state.url} (pid {state.pid})")
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None  # an interrupted start leaves nothing behind
+        if detach:
+            typer.echo(state.url)
+            return
+        # From here on, whatever happens, the devnet is stopped before the command ends.
+        try:
+            typer.echo(state.url)
+            typer.echo("Ctrl-C stops it.", err=True)
             devnet_wait(state)
+        except KeyboardInterrupt:
+            pass
         finally:
             devnet_down(node_dir)
 

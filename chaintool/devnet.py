@@ -210,24 +210,34 @@ def up(
         started_at=time.time(),
     )
     _state_file(folder).write_text(json.dumps(asdict(state)))
+    try:
+        _wait_ready(process, state, on_wait)
+    except BaseException:
+        # Not ready, or interrupted while starting: nothing of it may stay behind.
+        _stop(state.pid)
+        _state_file(folder).unlink(missing_ok=True)
+        raise
+    return state
+
+
+def _wait_ready(
+    process: subprocess.Popen[bytes], state: DevnetState, on_wait: Callable[[str], None] | None
+) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            _state_file(folder).unlink(missing_ok=True)
             raise DevnetError(
                 f"Chopsticks exited at start (exit code {process.returncode}); its last lines:\n"
-                + log_tail(log_path)
+                + log_tail(state.log)
             )
         if answers(state.url):
-            return state
+            return
         if on_wait:
-            on_wait(log_tail(log_path, 1))
+            on_wait(log_tail(state.log, 1))
         time.sleep(READY_POLL_S)
-    _stop(state.pid)
-    _state_file(folder).unlink(missing_ok=True)
     raise DevnetError(
         f"Chopsticks did not answer on {state.url} within {READY_TIMEOUT_S:.0f} s; its last "
-        f"lines:\n{log_tail(log_path)}"
+        f"lines:\n{log_tail(state.log)}"
     )
 
 
@@ -248,21 +258,24 @@ def _stop(pid: int) -> None:
             time.sleep(0.1)
 
 
-def wait(state: DevnetState) -> None:
-    """Blocks while the devnet runs. Returns on Ctrl-C or SIGTERM (so that the caller can stop
-    it); raises DevnetError if it stops on its own."""
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Inside, SIGTERM raises KeyboardInterrupt like Ctrl-C, so that clean-up code runs."""
 
-    def stop_waiting(signum: int, frame: object) -> None:
+    def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop_waiting)
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        while _alive(state.pid):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        return
+        yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def wait(state: DevnetState) -> None:
+    """Blocks while the devnet runs; raises DevnetError if it stops on its own."""
+    while _alive(state.pid):
+        time.sleep(0.5)
     raise DevnetError(f"the devnet stopped on its own; its last lines:\n{log_tail(state.log)}")
 
 

@@ -31,7 +31,3 @@ class CollectionType:
 
 
 ValueType = str | CollectionType
-
-
-def describe(value_type: ValueType) -> str:
-    return str(value_type)

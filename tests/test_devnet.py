@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from chaintool.devnet import HOST, free_port, port_free, read_state, running
+from chaintool.devnet import HOST, down, free_port, port_free, read_state, running
 from chaintool.node import NodeArtifacts
 from tests.conftest import invoke
 
@@ -164,9 +164,12 @@ def test_foreground_devnet_stops_on_sigterm(node_copy: Path) -> None:
     process = _foreground(node_copy, port)
     state = read_state(node_copy)
     assert state is not None
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 0
-    assert _gone(state.pid) and port_free(port) and read_state(node_copy) is None
+    try:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        assert _gone(state.pid) and port_free(port) and read_state(node_copy) is None
+    finally:
+        down(node_copy)  # if the command failed to, so that no devnet outlives the test
 
 
 def test_foreground_devnet_reports_an_engine_that_dies(node_copy: Path) -> None:
