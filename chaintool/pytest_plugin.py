@@ -16,6 +16,7 @@ Fixtures, each small and overridable:
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import pytest
 from substrateinterface import Keypair, SubstrateInterface
 
 from .chain import ChainResult, connect, execute_on_chain
-from .devnet import free_port, rpc, running
+from .devnet import DevnetError, free_port, rpc, running
 from .scaffold import load_plan
 
 NODE_URL_ENV = "CHAINTOOL_NODE_URL"
@@ -105,4 +106,8 @@ def _chaintool_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
     url = request.getfixturevalue("chaintool_devnet")
     head = rpc(url, "chain_getHeader")
     yield
-    rpc(url, "dev_setHead", [int(head["number"], 16)])
+    try:
+        rpc(url, "dev_setHead", [int(head["number"], 16)])
+    except DevnetError as error:
+        # A real node reused through CHAINTOOL_NODE_URL has no dev_setHead: state is shared.
+        warnings.warn(f"no per-test isolation on {url}: {error.message}", stacklevel=1)
