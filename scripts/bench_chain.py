@@ -30,6 +30,7 @@ from chaintool.chain import connect, execute_on_chain  # noqa: E402
 from chaintool.devnet import down, free_port, up  # noqa: E402
 from chaintool.node import node_build  # noqa: E402
 from chaintool.scaffold import load_plan  # noqa: E402
+from chaintool.weights import cached_weights  # noqa: E402
 
 MANIFEST = ROOT / "examples" / "cidv1_from_bytes.json"
 NODE_DIR = ROOT / "build" / "bench-node"
@@ -141,6 +142,13 @@ def main() -> None:
     print(f"workflow / remark: {wf_median / rm_median:.2f}")
     print(
         f"load: 200 extrinsics from 4 accounts in {load_s:.1f}s = {200 / load_s:.1f} extrinsics/s"
+    )
+    bench = cached_weights(load_plan(MANIFEST))
+    own = bench.base_ref_time + bench.ref_time_per_byte * len(PAYLOAD)
+    print(
+        f"benchmarked weight of execute(16 KB): ref_time {own} ps = {bench.base_ref_time} + "
+        f"{len(PAYLOAD)} x {bench.ref_time_per_byte}, {bench.writes} write(s), "
+        f"proof_size {bench.base_proof_size} bytes"
     )
     print(
         f"weight charged for execute(16 KB) (ExtrinsicSuccess): ref_time {weight['ref_time']} ps,"
