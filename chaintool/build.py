@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BuildError, ExecutionError
-from .plan import Plan
 from .render import UNMEASURED, pallet_name, write_workspace
 from .resources import js_dir
 from .scaffold import Scaffolded
@@ -39,13 +38,6 @@ from .toolchain import (
 from .weights import cached_weights, measure_weights
 
 WASM_TARGET = "wasm32-unknown-unknown"
-# Valid sample inputs per external input type, the same as the generated crate's tests use.
-SAMPLE_INPUTS: dict[str, bytes] = {
-    "Bytes": b"chaintool",
-    "String": b"chaintool",
-    "Multihash": bytes([0x12, 0x20]) + bytes([7] * 32),
-    "Bool": b"\x01",
-}
 
 
 def _step(
@@ -127,8 +119,6 @@ def check_no_std(project: Scaffolded, progress: Progress | None = None) -> None:
             "-p",
             project.plan.crate_name,
             "--lib",
-            "--crate-type",
-            "rlib",
             "--target",
             WASM_TARGET,
             "--no-default-features",
@@ -204,10 +194,6 @@ def wasm_command(package: Path) -> list[str]:
     return [node(), str(js_dir() / "run_wasm.js"), str(package)]
 
 
-def sample_inputs(plan: Plan) -> list[bytes]:
-    return [SAMPLE_INPUTS[t] for t in plan.external_types]
-
-
 @dataclass(frozen=True)
 class BuildReport:
     runner: Path
@@ -241,7 +227,7 @@ def build_all(
     say("WASM package (wasm-bindgen, Node.js)")
     package = wasm_package(project, progress)
     say("native and WASM agree on sample inputs")
-    inputs = sample_inputs(project.plan)
+    inputs = list(project.plan.sample_inputs)
     native_output = run_runner([str(runner)], inputs)
     wasm_output = run_runner(wasm_command(package), inputs)
     if native_output != wasm_output:

@@ -267,19 +267,16 @@ def exec_command(
             output = execute_on_chain(connect(endpoint), plan, inputs, pair).output
         if via is not Via.chain or verify:
             project = scaffold(manifest, out, ops_dir or [], no_std=not allow_std)
-            label = f"building {project.plan.crate_name} (native)"
+            label = f"building {project.plan.crate_name}"
             with _progress(label, quiet=as_json) as (line, _):
-                if via is Via.chain:
-                    native = execute(project, inputs, Via.native, progress=line)
-                else:
+                if via is not Via.chain:
                     output = execute(project, inputs, via, progress=line)
-                    native = (
-                        execute(project, inputs, Via.native, progress=line) if verify else output
-                    )
-            if native != output:
-                raise ExecutionError(
-                    f"outputs differ: {via.value} gave {output!r}, native gave {native!r}"
-                )
+                if verify:
+                    native = execute(project, inputs, Via.native, progress=line)
+                    if native != output:
+                        raise ExecutionError(
+                            f"outputs differ: {via.value} gave {output!r}, native gave {native!r}"
+                        )
     if as_json:
         typer.echo(json.dumps({"output": output}))
     else:

@@ -20,12 +20,13 @@ from .valuetypes import COLLECTION, PRIMITIVES, CollectionType, ValueType
 # External inputs of a FLOWCONTROL operation have no declared type: they are taken as bytes.
 FLOW_CONTROL_INPUT = "Bytes"
 
-# One valid encoded value per input type, for the tests rendered into each crate.
-SAMPLE_INPUTS: dict[str, str] = {
-    "Bytes": 'b"chaintool".to_vec()',
-    "String": 'b"chaintool".to_vec()',
-    "Multihash": "[&[0x12u8, 0x20][..], &[7u8; 32]].concat()",
-    "Bool": "vec![1u8]",
+# One valid encoded value per input type: for the tests rendered into each crate, the pallet's
+# benchmark inputs, and `chaintool build`'s check that native and WASM agree.
+SAMPLE_INPUTS: dict[str, bytes] = {
+    "Bytes": b"chaintool",
+    "String": b"chaintool",
+    "Multihash": bytes([0x12, 0x20]) + bytes([7] * 32),
+    "Bool": b"\x01",
 }
 
 
@@ -68,7 +69,7 @@ class Plan:
         return self.segments[-1].rust_output_type
 
     @property
-    def sample_inputs(self) -> tuple[str, ...]:
+    def sample_inputs(self) -> tuple[bytes, ...]:
         return tuple(SAMPLE_INPUTS[t] for t in self.external_types)
 
 

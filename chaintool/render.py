@@ -23,7 +23,7 @@ from .errors import BuildError, ChaintoolError, ToolMissingError
 from .operations import SUPPORT_CRATE, Operation
 from .plan import Plan
 from .resources import builtin_ops_dir, node_dir, templates_dir
-from .rust import rust_str, toml_str
+from .rust import rust_bytes, rust_str, toml_str
 
 TEMPLATE_SUFFIX = ".j2"
 MARKER = ".chaintool"
@@ -109,7 +109,7 @@ def context(plan: Plan, ops_path: str = "../ops", weights: Weights = UNMEASURED)
         "inputs_per_call": plan.inputs_per_call,
         "external_types": plan.external_types,
         "rust_output_type": plan.rust_output_type,
-        "sample_inputs": plan.sample_inputs,
+        "sample_inputs": [rust_bytes(data) for data in plan.sample_inputs],
         "benchmark_max_input": BENCHMARK_MAX_INPUT,
         "max_output_len": MAX_OUTPUT_LEN,
         "undecodable_input": undecodable,

@@ -43,6 +43,14 @@ def toml_str(text: str) -> str:
     return _quoted(text, lambda code: f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
 
 
+def rust_bytes(data: bytes) -> str:
+    """A Rust expression for an owned `Vec<u8>` holding `data` (no `vec!`: it works in no-std)."""
+    if data and all(0x20 <= b <= 0x7E and b not in b'"\\' for b in data):
+        return f'b"{data.decode()}".to_vec()'
+    items = ", ".join(f"0x{b:02x}" for b in data)
+    return f"[{items}u8].to_vec()" if data else "Vec::<u8>::new()"
+
+
 def crate_name(name: str) -> str:
     """The Cargo crate name for a workflow name: lower case, runs of other characters become `_`.
 

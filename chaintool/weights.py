@@ -22,7 +22,6 @@ from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
 
-from . import __name__ as _package
 from .errors import BuildError
 from .plan import Plan
 from .render import MAX_OUTPUT_LEN, UNMEASURED, Weights, pallet_name
@@ -37,7 +36,7 @@ VERSION = "1"
 def _key(plan: Plan) -> str:
     """Changes whenever the measured code can: the manifest, its operations, chaintool's recipe."""
     ops = sorted((op.name, op.id) for op in plan.operations)
-    text = json.dumps([repr(plan.manifest), ops, VERSION, _package], sort_keys=True)
+    text = json.dumps([repr(plan.manifest), ops, VERSION], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
