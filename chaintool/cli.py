@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,17 +14,19 @@ import typer
 from rich.console import Console
 from typer.core import TyperCommand
 
+from . import container
 from .build import build_all
 from .chain import connect, execute_on_chain, keypair
-from .devnet import DEFAULT_PORT, log_tail, read_state, terminate_as_interrupt
+from .devnet import DEFAULT_PORT, ENGINES, DevnetState, log_tail, read_state, terminate_as_interrupt
 from .devnet import down as devnet_down
+from .devnet import logs as devnet_logs
 from .devnet import status as devnet_status
 from .devnet import up as devnet_up
 from .devnet import wait as devnet_wait
 from .errors import ChaintoolError, ExecutionError, InputError
 from .execute import Via, check_input_count, execute, human
 from .newop import new_operation
-from .node import default_node_dir, node_build
+from .node import NodeArtifacts, default_node_dir, node_build
 from .operations import load_registry
 from .scaffold import load_plan, scaffold
 from .toolchain import Progress
@@ -40,6 +43,8 @@ node_app = typer.Typer(help="The dev runtime with your workflow pallets.", no_ar
 app.add_typer(node_app, name="node")
 devnet_app = typer.Typer(help="A local devnet (Chopsticks) on 127.0.0.1.", no_args_is_help=True)
 app.add_typer(devnet_app, name="devnet")
+docker_app = typer.Typer(help="Docker images for the dev node.", no_args_is_help=True)
+app.add_typer(docker_app, name="docker")
 
 NodeDirOption = Annotated[
     Path | None,
@@ -326,37 +331,133 @@ def devnet_url(folder: Path | None = None) -> str:
     return state.url if state else f"ws://127.0.0.1:{DEFAULT_PORT}"
 
 
+BaseImageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--base-image",
+        help="Debian 13 image to build on [default: $CHAINTOOL_BASE_IMAGE or debian:trixie-slim]",
+    ),
+]
+ExtraCaOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--extra-ca",
+        help="CA certificate (or folder of *.crt) the image build trusts for downloads, e.g. a "
+        "proxy's [default: $CHAINTOOL_EXTRA_CA]; never kept in the final image",
+    ),
+]
+
+
 @node_app.command("build")
 def node_build_command(
     manifests: Annotated[list[Path], typer.Argument(help="Workflow manifests to run on-chain.")],
     node_dir: NodeDirOption = None,
     ops_dir: OpsDirOption = None,
+    docker: Annotated[
+        bool,
+        typer.Option("--docker", help="Also build the dev node image (node/Dockerfile)."),
+    ] = False,
+    in_docker: Annotated[
+        bool,
+        typer.Option(
+            "--in-docker",
+            help="With --docker: build the runtime and spec inside Docker too, not on this host.",
+        ),
+    ] = False,
+    base_image: BaseImageOption = None,
+    extra_ca: ExtraCaOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Build the dev runtime (WASM) with one pallet per workflow, and its raw chain spec."""
+    """Build the dev runtime (WASM) with one pallet per workflow, and its raw chain spec; with
+    --docker, a dev node image that serves it."""
+    summary: dict[str, Any] = {}
+    folder = (node_dir or default_node_dir()).absolute()
     with _errors(), _progress("building the dev node", quiet=as_json) as (line, stage):
-        artifacts = node_build(manifests, node_dir, ops_dir or [], progress=line, step=stage)
-    summary = {"runtime": str(artifacts.wasm), "chain_spec": str(artifacts.chain_spec)}
+        if in_docker and not docker:
+            raise InputError("--in-docker builds an image", hint="add --docker")
+        if in_docker:
+            for manifest in manifests:  # fail fast, before any image build
+                load_plan(manifest, ops_dir or [], no_std=True)
+            stage("dev node image, runtime and spec built in Docker (slow the first time)")
+        else:
+            node_build(manifests, folder, ops_dir or [], progress=line, step=stage)
+        if docker:
+            if not in_docker:
+                stage("dev node image")
+            image = container.build_node_image(
+                folder,
+                from_source=in_docker,
+                manifests=manifests,
+                ops_dirs=ops_dir or [],
+                base=base_image,
+                extra_ca=extra_ca,
+                progress=line,
+            )
+            summary["image"] = image.tag
+            summary["image_reused"] = image.reused
+            summary["image_size"] = image.size
+        artifacts = NodeArtifacts(folder)
+    summary = {"runtime": str(artifacts.wasm), "chain_spec": str(artifacts.chain_spec), **summary}
     if as_json:
         _print_json(summary)
-    else:
-        typer.echo(f"runtime:    {artifacts.wasm} ({artifacts.wasm.stat().st_size} bytes)")
-        typer.echo(f"chain spec: {artifacts.chain_spec}")
+        return
+    typer.echo(f"runtime:    {artifacts.wasm} ({artifacts.wasm.stat().st_size} bytes)")
+    typer.echo(f"chain spec: {artifacts.chain_spec}")
+    if docker:
+        reused = " (unchanged, reused)" if summary["image_reused"] else ""
+        typer.echo(f"image:      {summary['image']}, {summary['image_size'] / 1e6:.0f} MB{reused}")
+
+
+@docker_app.command("base-image")
+def docker_base_image_command(
+    tag: Annotated[str, typer.Option("--tag", help="Name of the image.")] = (
+        container.LOCAL_BASE_IMAGE
+    ),
+    suite: Annotated[str, typer.Option("--suite", help="Debian suite.")] = container.DEBIAN_SUITE,
+    mirror: Annotated[str, typer.Option("--mirror", help="Debian mirror.")] = (
+        container.DEBIAN_MIRROR
+    ),
+    if_missing: Annotated[
+        bool, typer.Option("--if-missing", help="Do nothing if the image exists.")
+    ] = False,
+) -> None:
+    """Make a Debian base image from Debian's packages (debootstrap, then import), for machines
+    that cannot pull one. Needs root. Use it with `node build --docker --base-image TAG`."""
+    with _errors():
+        if if_missing and container.image_exists(container.client(), tag):
+            typer.echo(f"{tag} exists")
+            return
+        with _progress(f"debootstrap {suite}") as (line, _):
+            image_id = container.make_base_image(tag, suite, mirror, progress=line)
+    typer.echo(f"{tag} ({image_id[:19]})")
 
 
 @devnet_app.command("up")
 def devnet_up_command(
     port: Annotated[int, typer.Option("--port", help="RPC port on 127.0.0.1.")] = DEFAULT_PORT,
     detach: Annotated[bool, typer.Option("--detach", help="Leave it running and return.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="chopsticks: a process here; docker: the image of `node build --docker`.",
+        ),
+    ] = "chopsticks",
+    image: Annotated[
+        str | None,
+        typer.Option("--image", help="With --engine docker: the image [default: the last built]."),
+    ] = None,
     node_dir: NodeDirOption = None,
 ) -> None:
     """Start the devnet (Chopsticks, a block per extrinsic) and wait until it is ready. Without
     --detach it stays in the foreground until Ctrl-C (or SIGTERM), then stops the devnet."""
     with _errors(), terminate_as_interrupt():
+        if engine not in ENGINES:
+            raise InputError(f"--engine: unknown engine {engine!r}", hint=f"one of {ENGINES}")
         try:
             with _progress("starting the devnet") as (line, stage):
-                state = devnet_up(port, node_dir, on_wait=line)
-                stage(f"devnet ready at {state.url} (pid {state.pid})")
+                state = devnet_up(port, node_dir, on_wait=line, engine=engine, image=image)
+                stage(f"devnet ready at {state.url} ({_engine_text(state)})")
         except KeyboardInterrupt:
             raise typer.Exit(130) from None  # an interrupted start leaves nothing behind
         if detach:
@@ -373,6 +474,13 @@ def devnet_up_command(
             devnet_down(node_dir)
 
 
+def _engine_text(state: DevnetState | dict[str, Any]) -> str:
+    info = asdict(state) if isinstance(state, DevnetState) else state
+    if info["engine"] == "docker":
+        return f"container {info['container'][:12]} of {info['image']}"
+    return f"pid {info['pid']}"
+
+
 @devnet_app.command("status")
 def devnet_status_command(node_dir: NodeDirOption = None, as_json: JsonOption = False) -> None:
     """Whether the devnet runs and answers, with its URL and best block."""
@@ -383,11 +491,13 @@ def devnet_status_command(node_dir: NodeDirOption = None, as_json: JsonOption = 
         return
     state = info["state"]
     if state == "running":
-        typer.echo(f"running at {info['url']} (pid {info['pid']}), best block {info['best_block']}")
+        typer.echo(
+            f"running at {info['url']} ({_engine_text(info)}), best block {info['best_block']}"
+        )
     elif state == "stale":
         typer.echo(f"not running: {info['detail']}\n{info['log_tail']}")
     elif state == "unresponsive":
-        typer.echo(f"process {info['pid']} runs but {info['url']} does not answer")
+        typer.echo(f"{_engine_text(info)} runs but {info['url']} does not answer")
     else:
         typer.echo("not running")
     if state != "running":
@@ -399,17 +509,32 @@ def devnet_logs_command(
     lines: Annotated[int, typer.Option("--lines", "-n", help="How many lines.")] = 50,
     node_dir: NodeDirOption = None,
 ) -> None:
-    """The end of the devnet's log."""
-    log = (node_dir or default_node_dir()) / "devnet" / "chopsticks.log"
-    typer.echo(log_tail(log, lines))
+    """The end of the devnet's log (the container's, with the docker engine)."""
+    with _errors():
+        state = read_state(node_dir)
+        if state is not None:
+            typer.echo(devnet_logs(state, lines))
+            return
+    typer.echo(log_tail((node_dir or default_node_dir()) / "devnet" / "chopsticks.log", lines))
 
 
 @devnet_app.command("down")
-def devnet_down_command(node_dir: NodeDirOption = None) -> None:
-    """Stop the devnet and every process it started."""
+def devnet_down_command(
+    node_dir: NodeDirOption = None,
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Also remove every chaintool devnet container, whatever its folder."
+        ),
+    ] = False,
+) -> None:
+    """Stop the devnet and every process or container it started."""
     with _errors():
         stopped = devnet_down(node_dir)
+        reaped = container.reap() if everything else []
     typer.echo("stopped" if stopped else "no devnet was running")
+    if reaped:
+        typer.echo(f"removed containers: {', '.join(reaped)}")
 
 
 def main() -> None:

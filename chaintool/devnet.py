@@ -1,8 +1,10 @@
 """The local devnet: Chopsticks serving the dev chain spec on 127.0.0.1, tracked by a state file.
 
-Ready means the RPC answers and the genesis block is there, not merely an open port. Every process
-started here is recorded in the state file and stopped by `down` (SIGINT, then SIGTERM, then
-SIGKILL, on its whole process group); a state file left by a killed devnet is detected and cleaned.
+Two engines run it: `chopsticks`, a process on this machine, and `docker`, the dev node image of
+`node build --docker` in a container on the host's network (`chaintool.container`). Ready means the
+RPC answers and the genesis block is there, not merely an open port. Whatever is started is
+recorded in the state file and stopped by `down` (a process group: SIGINT, SIGTERM, then SIGKILL; a
+container: SIGTERM, SIGKILL, then removed); a devnet that died is detected and cleaned.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 import websocket
 
+from . import container
 from .errors import ChaintoolError, ToolMissingError
 from .node import NodeArtifacts, chopsticks_dir, default_node_dir
 from .toolchain import node
@@ -32,6 +35,7 @@ READY_POLL_S = 0.1
 STOP_TIMEOUT_S = 10.0
 RPC_TIMEOUT_S = 5.0
 LOG_TAIL_LINES = 25
+ENGINES = ("chopsticks", "docker")
 
 
 class DevnetError(ChaintoolError):
@@ -42,12 +46,14 @@ class DevnetError(ChaintoolError):
 
 @dataclass(frozen=True)
 class DevnetState:
-    pid: int
+    pid: int  # the Chopsticks process (0 for docker)
     port: int
     engine: str
     chain_spec: str
     log: str
     started_at: float
+    container: str = ""  # the container's ID (docker)
+    image: str = ""
 
     @property
     def url(self) -> str:
@@ -148,18 +154,51 @@ def chopsticks_command(spec: Path, port: int) -> list[str]:
     ]
 
 
+def _exited(state: DevnetState) -> str | None:
+    """Why the devnet's engine is no longer running, or None while it runs."""
+    if state.engine != "docker":
+        return None if _alive(state.pid) else f"Chopsticks (pid {state.pid}) exited"
+    found = container.find_container(state.container)
+    if found is None:
+        return f"the container {state.container[:12]} is gone"
+    code = container.container_exit(found)
+    return None if code is None else f"the container {state.container[:12]} exited (code {code})"
+
+
+def logs(state: DevnetState, lines: int = LOG_TAIL_LINES) -> str:
+    """The end of the engine's output: the log file, or the container's logs."""
+    if state.engine != "docker":
+        return log_tail(state.log, lines)
+    found = container.find_container(state.container)
+    return container.container_logs(found, lines) if found else "(the container is gone)"
+
+
+def _halt(state: DevnetState) -> None:
+    """Stops the engine and everything it started."""
+    if state.engine != "docker":
+        _stop(state.pid)
+        return
+    found = container.find_container(state.container)
+    if found is not None:
+        container.remove_container(found)
+
+
 def status(folder: Path | None = None) -> dict[str, Any]:
-    """running (RPC answers), unresponsive (process alive, RPC silent), stale (process gone:
-    the state file is removed), or stopped."""
+    """running (RPC answers), unresponsive (engine alive, RPC silent), stale (engine gone or
+    exited: its state and container are removed), or stopped."""
     state = read_state(folder)
     if state is None:
         return {"state": "stopped"}
-    if not _alive(state.pid):
+    gone = _exited(state)
+    if gone:
+        tail = logs(state)
+        _halt(state)
         _state_file(folder).unlink(missing_ok=True)
         return {
             "state": "stale",
-            "detail": f"process {state.pid} is gone; cleaned its state",
-            "log_tail": log_tail(state.log),
+            "engine": state.engine,
+            "detail": f"{gone}; cleaned its state",
+            "log_tail": tail,
         }
     info: dict[str, Any] = {**asdict(state), "url": state.url}
     if not answers(state.url):
@@ -172,26 +211,47 @@ def up(
     port: int = DEFAULT_PORT,
     folder: Path | None = None,
     on_wait: Callable[[str], None] | None = None,
+    engine: str = "chopsticks",
+    image: str | None = None,
 ) -> DevnetState:
-    """Starts Chopsticks in the background and waits until it is ready."""
-    artifacts = NodeArtifacts((folder or default_node_dir()).absolute())
+    """Starts the devnet in the background and waits until it is ready. With the docker engine,
+    `image` defaults to the one `node build --docker` recorded in the node folder."""
+    folder = (folder or default_node_dir()).absolute()
+    if engine not in ENGINES:
+        raise DevnetError(f"unknown engine {engine!r}", hint=f"one of: {', '.join(ENGINES)}")
     current = status(folder)
     if current["state"] in ("running", "unresponsive"):
         raise DevnetError(
-            f"a devnet is already running at {current['url']} (pid {current['pid']})",
+            f"a devnet ({current['engine']}) is already running at {current['url']}",
             hint="use it, or stop it with `chaintool devnet down`",
         )
+    if not port_free(port):
+        raise DevnetError(f"port {port} on {HOST} is busy", hint="pick another with --port")
+    state_dir(folder).mkdir(parents=True, exist_ok=True)
+    if engine == "docker":
+        state = _start_container(folder, port, image)
+    else:
+        state = _start_chopsticks(folder, port)
+    _state_file(folder).write_text(json.dumps(asdict(state)))
+    try:
+        _wait_ready(state, on_wait)
+    except BaseException:
+        # Not ready, or interrupted while starting: nothing of it may stay behind.
+        _halt(state)
+        _state_file(folder).unlink(missing_ok=True)
+        raise
+    return state
+
+
+def _start_chopsticks(folder: Path, port: int) -> DevnetState:
+    artifacts = NodeArtifacts(folder)
     if not artifacts.chain_spec.is_file():
         raise DevnetError(
             f"no chain spec at {artifacts.chain_spec}",
             hint="build it first: chaintool node build MANIFEST...",
         )
-    if not port_free(port):
-        raise DevnetError(f"port {port} on {HOST} is busy", hint="pick another with --port")
     command = chopsticks_command(artifacts.chain_spec, port)
-    logs = state_dir(folder)
-    logs.mkdir(parents=True, exist_ok=True)
-    log_path = logs / "chopsticks.log"
+    log_path = state_dir(folder) / "chopsticks.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command,
@@ -199,9 +259,9 @@ def up(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            cwd=logs,
+            cwd=log_path.parent,
         )
-    state = DevnetState(
+    return DevnetState(
         pid=process.pid,
         port=port,
         engine="chopsticks",
@@ -209,35 +269,43 @@ def up(
         log=str(log_path),
         started_at=time.time(),
     )
-    _state_file(folder).write_text(json.dumps(asdict(state)))
-    try:
-        _wait_ready(process, state, on_wait)
-    except BaseException:
-        # Not ready, or interrupted while starting: nothing of it may stay behind.
-        _stop(state.pid)
-        _state_file(folder).unlink(missing_ok=True)
-        raise
-    return state
 
 
-def _wait_ready(
-    process: subprocess.Popen[bytes], state: DevnetState, on_wait: Callable[[str], None] | None
-) -> None:
+def _start_container(folder: Path, port: int, image: str | None) -> DevnetState:
+    image = image or container.recorded_image(folder)
+    if image is None:
+        raise DevnetError(
+            f"no dev node image was built for {folder}",
+            hint="build it: chaintool node build --docker MANIFEST...",
+        )
+    container.reap(folder)  # exited containers of this folder that no state file tracks
+    started = container.start_devnet(image, port, folder)
+    return DevnetState(
+        pid=0,
+        port=port,
+        engine="docker",
+        chain_spec="/chain/chain-spec.raw.json",
+        log="",
+        started_at=time.time(),
+        container=str(started.id),
+        image=image,
+    )
+
+
+def _wait_ready(state: DevnetState, on_wait: Callable[[str], None] | None) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_S
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise DevnetError(
-                f"Chopsticks exited at start (exit code {process.returncode}); its last lines:\n"
-                + log_tail(state.log)
-            )
+        gone = _exited(state)
+        if gone:
+            raise DevnetError(f"{gone} at start; its last lines:\n{logs(state)}")
         if answers(state.url):
             return
         if on_wait:
-            on_wait(log_tail(state.log, 1))
+            on_wait(logs(state, 1))
         time.sleep(READY_POLL_S)
     raise DevnetError(
-        f"Chopsticks did not answer on {state.url} within {READY_TIMEOUT_S:.0f} s; its last "
-        f"lines:\n{log_tail(state.log)}"
+        f"the devnet ({state.engine}) did not answer on {state.url} within "
+        f"{READY_TIMEOUT_S:.0f} s; its last lines:\n{logs(state)}"
     )
 
 
@@ -274,9 +342,13 @@ def terminate_as_interrupt() -> Iterator[None]:
 
 def wait(state: DevnetState) -> None:
     """Blocks while the devnet runs; raises DevnetError if it stops on its own."""
-    while _alive(state.pid):
+    while True:
+        gone = _exited(state)
+        if gone:
+            raise DevnetError(
+                f"the devnet stopped on its own ({gone}); its last lines:\n{logs(state)}"
+            )
         time.sleep(0.5)
-    raise DevnetError(f"the devnet stopped on its own; its last lines:\n{log_tail(state.log)}")
 
 
 def down(folder: Path | None = None) -> bool:
@@ -284,7 +356,7 @@ def down(folder: Path | None = None) -> bool:
     state = read_state(folder)
     if state is None:
         return False
-    _stop(state.pid)
+    _halt(state)
     _state_file(folder).unlink(missing_ok=True)
     return True
 
@@ -297,9 +369,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(port: int | None = None, folder: Path | None = None) -> Iterator[DevnetState]:
+def running(
+    port: int | None = None, folder: Path | None = None, engine: str = "chopsticks"
+) -> Iterator[DevnetState]:
     """A devnet for the duration of a `with` block, stopped afterwards whatever happens."""
-    state = up(port or free_port(), folder)
+    state = up(port or free_port(), folder, engine=engine)
     try:
         yield state
     finally:

@@ -108,6 +108,7 @@ def run_logged(
     log_name: str,
     progress: Progress | None = None,
     what: str,
+    progress_prefixes: tuple[str, ...] = _PROGRESS_WORDS,
 ) -> None:
     """Runs `command`, passing cargo's progress lines to `progress` and keeping a full log.
 
@@ -135,7 +136,7 @@ def run_logged(
             log.write(line)
             tail.append(line.rstrip())
             stripped = line.strip()
-            if progress and stripped.startswith(_PROGRESS_WORDS):
+            if progress and stripped.startswith(progress_prefixes):
                 progress(stripped)
     if process.wait() != 0:
         raise BuildError(

@@ -101,7 +101,7 @@ def test_engine_crash_at_start_shows_its_log(cli: Any, node_copy: Path) -> None:
     (node_copy / "chain-spec.raw.json").write_text('{"name": "broken", "genesis": {}}')
     result = invoke(cli, "devnet", "up", "--detach", "--port", free_port(), "--node-dir", node_copy)
     assert result.exit_code == 6
-    assert "Chopsticks exited at start" in result.stderr
+    assert "exited at start" in result.stderr
     assert "its last lines" in result.stderr
     assert read_state(node_copy) is None
 
