@@ -366,6 +366,9 @@ def node_build_command(
     ] = False,
     base_image: BaseImageOption = None,
     extra_ca: ExtraCaOption = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="With --docker: rebuild every image layer.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Build the dev runtime (WASM) with one pallet per workflow, and its raw chain spec; with
@@ -391,6 +394,7 @@ def node_build_command(
                 ops_dirs=ops_dir or [],
                 base=base_image,
                 extra_ca=extra_ca,
+                no_cache=no_cache,
                 progress=line,
             )
             summary["image"] = image.tag

@@ -269,12 +269,14 @@ def build_node_image(
     ops_dirs: Sequence[Path] = (),
     base: str | None = None,
     extra_ca: Path | None = None,
+    no_cache: bool = False,
     progress: Progress | None = None,
 ) -> NodeImage:
     """Builds the dev node image of `folder` (a `node build` folder) and records its tag there.
 
     The tag is the hash of everything the image is built from (context, target, base image ID),
     so an unchanged input reuses the image, and Docker's layer cache serves what did not change.
+    `no_cache` rebuilds every layer.
     """
     api = client()
     base = base or base_image()
@@ -300,9 +302,9 @@ def build_node_image(
         data, content = _context_tar(context)
     content = hashlib.sha256(f"{content}\0{target}\0{base_id}".encode()).hexdigest()
     tag = f"{IMAGE_REPOSITORY}:{content[:16]}"
-    reused = image_exists(api, tag)
+    reused = not no_cache and image_exists(api, tag)
     if not reused:
-        _run_build(api, data, tag, target, base, content, progress)
+        _run_build(api, data, tag, target, base, content, no_cache, progress)
     image = api.images.get(tag)
     built = NodeImage(
         tag=tag,
@@ -326,9 +328,10 @@ def _run_build(
     target: str,
     base: str,
     content: str,
+    no_cache: bool,
     progress: Progress | None,
 ) -> None:
-    log_path = cache_dir() / "logs" / "docker-build.log"
+    log_path = cache_dir() / "logs" / f"docker-build-{tag.rpartition(':')[2]}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     tail: deque[str] = deque(maxlen=40)
     try:
@@ -342,6 +345,7 @@ def _run_build(
             network_mode="host",
             rm=True,
             forcerm=True,
+            nocache=no_cache,
             decode=True,
         )
         with log_path.open("w", encoding="utf-8") as log:

@@ -2,8 +2,10 @@
 
 Fixtures, each small and overridable:
 - `chaintool_devnet`: the URL of a devnet for the session. It reuses the node at
-  `CHAINTOOL_NODE_URL` when set; otherwise it starts Chopsticks on a free port from the node built
-  in `--chaintool-node-dir` (default `./.chaintool/node`) and stops it at the end of the session.
+  `CHAINTOOL_NODE_URL` when set; otherwise it starts one on a free port from the node built in
+  `--chaintool-node-dir` (default `./.chaintool/node`) and stops it at the end of the session.
+  `--chaintool-engine docker` (or `CHAINTOOL_DEVNET_ENGINE=docker`) runs it in Docker: the dev
+  node image of that folder is built first (reused when nothing changed), then run.
 - `substrate`: a substrate-interface client connected to it.
 - `dev_accounts`: the dev keypairs by name (alice, bob, ...).
 - `execute_workflow`: `execute_workflow(manifest_path, inputs, signer=None)` runs a workflow
@@ -25,10 +27,13 @@ import pytest
 from substrateinterface import Keypair, SubstrateInterface
 
 from .chain import ChainResult, connect, execute_on_chain
-from .devnet import DevnetError, free_port, rpc, running
+from .container import build_node_image
+from .devnet import ENGINES, DevnetError, free_port, rpc, running
+from .node import default_node_dir
 from .scaffold import load_plan
 
 NODE_URL_ENV = "CHAINTOOL_NODE_URL"
+ENGINE_ENV = "CHAINTOOL_DEVNET_ENGINE"
 SHARED_STATE_MARKER = "chaintool_shared_state"
 DEV_NAMES = ("alice", "bob", "charlie", "dave", "eve", "ferdie")
 
@@ -39,6 +44,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--chaintool-node-dir",
         default=None,
         help="Folder of `chaintool node build` (default ./.chaintool/node).",
+    )
+    group.addoption(
+        "--chaintool-engine",
+        default=None,
+        choices=ENGINES,
+        help=f"Devnet engine (default ${ENGINE_ENV} or chopsticks).",
     )
 
 
@@ -59,13 +70,24 @@ def chaintool_node_dir(pytestconfig: pytest.Config) -> Path | None:
 
 
 @pytest.fixture(scope="session")
-def chaintool_devnet(chaintool_node_dir: Path | None) -> Iterator[str]:
+def chaintool_engine(pytestconfig: pytest.Config) -> str:
+    engine = pytestconfig.getoption("--chaintool-engine") or os.environ.get(ENGINE_ENV)
+    engine = engine or "chopsticks"
+    if engine not in ENGINES:
+        raise pytest.UsageError(f"{ENGINE_ENV}={engine}: not one of {', '.join(ENGINES)}")
+    return str(engine)
+
+
+@pytest.fixture(scope="session")
+def chaintool_devnet(chaintool_node_dir: Path | None, chaintool_engine: str) -> Iterator[str]:
     """The devnet's URL, for the whole session."""
     existing = os.environ.get(NODE_URL_ENV)
     if existing:
         yield existing
         return
-    with running(free_port(), chaintool_node_dir) as state:
+    if chaintool_engine == "docker":
+        build_node_image(chaintool_node_dir or default_node_dir())
+    with running(free_port(), chaintool_node_dir, engine=chaintool_engine) as state:
         yield state.url
 
 

@@ -2,18 +2,26 @@
 # Starts Debian's Docker daemon if none answers, the way DESIGN.md describes for machines without
 # a container network: overlay2 storage, no bridge, no iptables or masquerading. Containers then
 # only ever use host networking, and chaintool binds every service to 127.0.0.1.
-# Idempotent: does nothing when `docker info` already answers. Needs root (or sudo).
+# Installs docker.io and debootstrap if missing. Idempotent: does nothing when `docker info`
+# already answers. Needs root (or sudo).
 set -euo pipefail
 LOG=${CHAINTOOL_DOCKERD_LOG:-/var/log/chaintool-dockerd.log}
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Debian's daemon and client, and debootstrap for `chaintool docker base-image`.
+missing=()
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "docker-daemon.sh: installing ${missing[*]}" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 
 if docker info >/dev/null 2>&1; then
   exit 0
 fi
-if ! command -v dockerd >/dev/null 2>&1; then
-  echo "docker-daemon.sh: dockerd is not installed (apt-get install docker.io)" >&2
-  exit 3
-fi
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 as_root setsid nohup dockerd \
   --storage-driver=overlay2 --bridge=none --iptables=false --ip-masq=false \
   >"$LOG" 2>&1 < /dev/null &
