@@ -138,7 +138,7 @@ def test_context_manager_leaves_nothing(node_copy: Path) -> None:
     assert read_state(node_copy) is None
 
 
-def _foreground(node_copy: Path, port: int) -> subprocess.Popen[str]:
+def foreground(node_copy: Path, port: int, *extra: str) -> subprocess.Popen[str]:
     """`chaintool devnet up` without --detach, as a user runs it; returns once it is ready."""
     process = subprocess.Popen(
         [
@@ -149,6 +149,7 @@ def _foreground(node_copy: Path, port: int) -> subprocess.Popen[str]:
             str(port),
             "--node-dir",
             str(node_copy),
+            *extra,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -161,7 +162,7 @@ def _foreground(node_copy: Path, port: int) -> subprocess.Popen[str]:
 
 def test_foreground_devnet_stops_on_sigterm(node_copy: Path) -> None:
     port = free_port()
-    process = _foreground(node_copy, port)
+    process = foreground(node_copy, port)
     state = read_state(node_copy)
     assert state is not None
     try:
@@ -173,7 +174,7 @@ def test_foreground_devnet_stops_on_sigterm(node_copy: Path) -> None:
 
 
 def test_foreground_devnet_reports_an_engine_that_dies(node_copy: Path) -> None:
-    process = _foreground(node_copy, free_port())
+    process = foreground(node_copy, free_port())
     state = read_state(node_copy)
     assert state is not None
     os.killpg(state.pid, signal.SIGKILL)

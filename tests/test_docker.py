@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from chaintool.devnet import down, free_port, read_state, rpc, running
 from chaintool.node import NodeArtifacts
 from tests import reference
 from tests.conftest import EXAMPLES, invoke
+from tests.test_devnet import foreground
 
 pytestmark = pytest.mark.docker
 
@@ -148,6 +150,26 @@ def test_devnet_in_docker_runs_workflows_and_recovers(
     stopped = invoke(cli, "devnet", "down", "--node-dir", docker_node)
     assert stopped.exit_code == 0 and "stopped" in stopped.stdout
     assert read_state(docker_node) is None and not _labelled(docker_node)
+
+
+def test_foreground_docker_devnet_stops_on_sigterm_and_reports_a_kill(
+    image: NodeImage, docker_node: Path
+) -> None:
+    for ending in ("sigterm", "kill"):
+        process = foreground(docker_node, free_port(), "--engine", "docker")
+        state = read_state(docker_node)
+        assert state is not None and state.engine == "docker"
+        if ending == "sigterm":
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=60) == 0
+        else:
+            found = container.find_container(state.container)
+            assert found is not None
+            found.kill()
+            assert process.wait(timeout=60) == 6
+            assert process.stderr is not None
+            assert "the devnet stopped on its own" in process.stderr.read()
+        assert read_state(docker_node) is None and not _labelled(docker_node)
 
 
 def test_container_exiting_at_start_shows_its_log(
