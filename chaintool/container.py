@@ -133,6 +133,7 @@ def make_base_image(
             what=f"debootstrap of Debian {suite}",
             progress_prefixes=("I: Retrieving", "I: Validating", "I: Extracting", "I: Unpacking"),
         )
+        _tidy_rootfs(root, suite, mirror)
         if progress:
             progress(f"importing {root} as {tag}")
         tar = subprocess.Popen(["tar", "-C", str(root), "-c", "."], stdout=subprocess.PIPE)
@@ -153,6 +154,19 @@ def make_base_image(
     if "error" in reply:
         raise DockerError(f"importing the base image failed: {reply}")
     return str(api.images.get(tag).id)
+
+
+def _tidy_rootfs(root: Path, suite: str, mirror: str) -> None:
+    """As Debian's official images: no package archives or lists left in the image, and the
+    suite's updates (and, from Debian's own mirror, security) sources configured."""
+    for folder in ("var/cache/apt/archives", "var/lib/apt/lists"):
+        for path in (root / folder).glob("*"):
+            if path.is_file():
+                path.unlink()
+    sources = [f"deb {mirror} {suite} main", f"deb {mirror} {suite}-updates main"]
+    if mirror == DEBIAN_MIRROR:
+        sources.append(f"deb http://deb.debian.org/debian-security {suite}-security main")
+    (root / "etc" / "apt" / "sources.list").write_text("\n".join(sources) + "\n")
 
 
 @dataclass(frozen=True)
