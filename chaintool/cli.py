@@ -436,6 +436,25 @@ def docker_base_image_command(
     typer.echo(f"{tag} ({image_id[:19]})")
 
 
+@docker_app.command("prune")
+def docker_prune_command(
+    node_dirs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--node-dir",
+            help="Keep the image built for this node folder (repeatable) [default: "
+            "./.chaintool/node]",
+        ),
+    ] = None,
+) -> None:
+    """Remove chaintool's dev node images, except those of the given node folders and those a
+    container uses, and the leftovers of image builds."""
+    keep = [container.recorded_image(folder) for folder in node_dirs or [default_node_dir()]]
+    with _errors():
+        removed = container.prune([tag for tag in keep if tag])
+    typer.echo("\n".join(removed) if removed else "nothing to remove")
+
+
 @devnet_app.command("up")
 def devnet_up_command(
     port: Annotated[int, typer.Option("--port", help="RPC port on 127.0.0.1.")] = DEFAULT_PORT,

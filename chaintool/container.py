@@ -44,6 +44,7 @@ IMAGE_REPOSITORY = "chaintool/devnode"
 IMAGE_RECORD = "image.json"
 DEVNET_LABEL = "org.chaintool.devnet"
 CONTENT_LABEL = "org.chaintool.content"
+ROLE_LABEL = "org.chaintool.role"  # set by node/Dockerfile on its stages
 RUN_USER = "chaintool"
 LOG_TAIL_LINES = 25
 STOP_TIMEOUT_S = 10
@@ -465,6 +466,25 @@ def reap(folder: Path | None = None) -> list[str]:
     for container in client().containers.list(all=True, filters={"label": wanted}):
         remove_container(container)
         removed.append(str(container.short_id))
+    return removed
+
+
+def prune(keep: Sequence[str] = ()) -> list[str]:
+    """Removes chaintool's dev node images except those in `keep` and those a container uses,
+    then the untagged builder stages of in-Docker builds. Returns the tags removed."""
+    api = client()
+    used = {str(c.attrs["Image"]) for c in api.containers.list(all=True)}
+    kept = {str(api.images.get(tag).id) for tag in keep if image_exists(api, tag)}
+    removed: list[str] = []
+    for image in api.images.list(filters={"label": CONTENT_LABEL}):
+        if image.id in used or image.id in kept:
+            continue
+        for tag in image.tags:
+            api.images.remove(tag)
+            removed.append(tag)
+    # The builder stage of in-Docker builds (gigabytes of compiled crates). Other stages stay:
+    # they are the layer cache of the next build.
+    api.images.prune(filters={"dangling": True, "label": f"{ROLE_LABEL}=builder"})
     return removed
 
 

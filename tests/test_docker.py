@@ -85,6 +85,21 @@ def test_image_is_tagged_by_content_and_reused(
     api.images.remove(changed.tag)
 
 
+def test_prune_keeps_the_recorded_image(
+    cli: Any, image: NodeImage, docker_node: Path, base_image: str, tmp_path: Path
+) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(docker_node, other)
+    (other / "workflows.json").write_text("[]\n")
+    changed = build_node_image(other, base=base_image)
+    result = invoke(cli, "docker", "prune", "--node-dir", docker_node)
+    assert result.exit_code == 0, result.output
+    assert changed.tag in result.stdout.split()
+    api = container.client()
+    assert not container.image_exists(api, changed.tag)
+    assert container.image_exists(api, image.tag)
+
+
 def test_image_serves_the_host_artifacts_without_the_extra_ca(image: NodeImage) -> None:
     api = container.client()
     listing = api.containers.run(
@@ -112,7 +127,9 @@ def test_devnet_in_docker_runs_workflows_and_recovers(
     assert state is not None and state.engine == "docker" and state.image == image.tag
     found = container.find_container(state.container)
     assert found is not None
+    # The host's network and no address of its own: nothing listens beyond 127.0.0.1.
     assert found.attrs["HostConfig"]["NetworkMode"] == "host"
+    assert not any(n.get("IPAddress") for n in found.attrs["NetworkSettings"]["Networks"].values())
     assert found.attrs["Config"]["User"] == container.RUN_USER
     assert found.exec_run("id -u").output.decode().strip() != "0"
 
