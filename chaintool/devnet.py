@@ -272,6 +272,7 @@ def _start_chopsticks(folder: Path, port: int) -> DevnetState:
 
 
 def _start_container(folder: Path, port: int, image: str | None) -> DevnetState:
+    container.client()  # first: is there a daemon at all
     image = image or container.recorded_image(folder)
     if image is None:
         raise DevnetError(

@@ -246,6 +246,17 @@ def test_no_daemon_is_a_clear_error(
         assert "Traceback" not in result.output
 
 
+def test_docker_not_installed_is_a_clear_error(
+    cli: Any, docker_node: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/docker.sock")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no docker, no dockerd
+    result = invoke(cli, "devnet", "up", "--engine", "docker", "--node-dir", docker_node)
+    assert result.exit_code == 8, result.output
+    assert "Docker is not installed" in result.stderr
+    assert "apt-get install docker.io" in result.stderr
+
+
 def test_base_image_is_debian_trixie(base_image: str) -> None:
     if base_image != LOCAL_BASE_IMAGE:
         pytest.skip(f"built on {base_image}, not on a debootstrap image")
