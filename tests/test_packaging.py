@@ -10,9 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from chaintool.container import DockerError, _context_tar, build_context
+from chaintool.container import EXTRA_CA_ENV, DockerError, _context_tar, build_context
 from chaintool.node import NodeArtifacts
 from tests.conftest import EXAMPLES, ROOT, TEST_OPS
+
+
+@pytest.fixture(autouse=True)
+def _no_extra_ca_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(EXTRA_CA_ENV, raising=False)
 
 
 def _requirements(text: str) -> list[str]:
@@ -81,6 +86,18 @@ def test_source_context_has_chaintool_and_the_project(tmp_path: Path) -> None:
     args = (context / "project" / "node-build.args").read_text().split()
     assert args == ["manifests/00-cidv1_from_bytes.json", "--ops-dir", "ops/00-ops"]
     assert (context / "project" / "ops" / "00-ops").is_dir()
+
+
+def test_extra_ca_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "ca"
+    folder.mkdir()
+    (folder / "proxy.crt").write_text("-----BEGIN CERTIFICATE-----\n")
+    (folder / "notes.txt").write_text("not a certificate")
+    monkeypatch.setenv(EXTRA_CA_ENV, str(folder))
+    context = tmp_path / "context"
+    context.mkdir()
+    build_context(context, _artifacts(tmp_path / "node"))
+    assert {n for n in _files(context) if n.startswith("extra-ca/")} == {"extra-ca/proxy.crt"}
 
 
 def test_extra_ca_folder_without_certificates_is_refused(tmp_path: Path) -> None:
