@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +28,7 @@ from chaintool.devnet import down, free_port, read_state, rpc, running
 from chaintool.node import NodeArtifacts
 from chaintool.scaffold import load_plan
 from tests import reference
-from tests.conftest import EXAMPLES, invoke
+from tests.conftest import EXAMPLES, ROOT, invoke
 from tests.test_devnet import foreground
 
 pytestmark = pytest.mark.docker
@@ -246,6 +247,44 @@ def test_no_daemon_is_a_clear_error(
         assert "the Docker daemon does not answer" in result.stderr
         assert "docker-daemon.sh" in result.stderr
         assert "Traceback" not in result.output
+
+
+def _daemon_started_by_our_script() -> int | None:
+    """The pid of a dockerd that scripts/docker-daemon.sh started (never a daemon the machine's
+    owner manages)."""
+    found = subprocess.run(
+        ["pgrep", "-f", "dockerd --storage-driver=overlay2 --bridge=none"],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return int(found[0]) if len(found) == 1 else None
+
+
+def test_daemon_stopped_mid_session(cli: Any, image: NodeImage, docker_node: Path) -> None:
+    pid = _daemon_started_by_our_script()
+    if pid is None or os.geteuid() != 0:
+        pytest.skip("the daemon was not started by scripts/docker-daemon.sh (as root)")
+    up = invoke(
+        cli, "devnet", "up", "--engine", "docker", "--detach", "--port", free_port(),
+        "--node-dir", docker_node,
+    )  # fmt: skip
+    assert up.exit_code == 0, up.output
+    os.kill(pid, signal.SIGTERM)
+    try:
+        deadline = time.monotonic() + 60
+        while os.path.exists(f"/proc/{pid}"):
+            assert time.monotonic() < deadline, "dockerd did not stop"
+            time.sleep(0.2)
+        status = invoke(cli, "devnet", "status", "--node-dir", docker_node)
+        assert status.exit_code == 8
+        assert "the Docker daemon does not answer" in status.stderr
+        assert "docker-daemon.sh" in status.stderr and "Traceback" not in status.output
+    finally:
+        subprocess.run([str(ROOT / "scripts" / "docker-daemon.sh")], check=True)
+    # The daemon stopped the container with it: status says so and cleans up.
+    after = json.loads(invoke(cli, "devnet", "status", "--json", "--node-dir", docker_node).stdout)
+    assert after["state"] == "stale" and "exited" in after["detail"]
+    assert read_state(docker_node) is None and not _labelled(docker_node)
 
 
 def test_docker_not_installed_is_a_clear_error(
