@@ -17,7 +17,7 @@ from typer.core import TyperCommand
 from . import container
 from .build import build_all
 from .chain import connect, execute_on_chain, keypair
-from .devnet import DEFAULT_PORT, ENGINES, DevnetState, log_tail, read_state, terminate_as_interrupt
+from .devnet import DEFAULT_PORT, ENGINES, log_tail, read_state, terminate_as_interrupt
 from .devnet import down as devnet_down
 from .devnet import logs as devnet_logs
 from .devnet import status as devnet_status
@@ -480,7 +480,7 @@ def devnet_up_command(
         try:
             with _progress("starting the devnet") as (line, stage):
                 state = devnet_up(port, node_dir, on_wait=line, engine=engine, image=image)
-                stage(f"devnet ready at {state.url} ({_engine_text(state)})")
+                stage(f"devnet ready at {state.url} ({_engine_text(asdict(state))})")
         except KeyboardInterrupt:
             raise typer.Exit(130) from None  # an interrupted start leaves nothing behind
         if detach:
@@ -497,8 +497,8 @@ def devnet_up_command(
             devnet_down(node_dir)
 
 
-def _engine_text(state: DevnetState | dict[str, Any]) -> str:
-    info = asdict(state) if isinstance(state, DevnetState) else state
+def _engine_text(info: dict[str, Any]) -> str:
+    """Which process or container runs a devnet, from its state or status."""
     if info["engine"] == "docker":
         return f"container {info['container'][:12]} of {info['image']}"
     return f"pid {info['pid']}"

@@ -10,6 +10,7 @@ file is lost. Nothing here pulls an image: a missing base image is an error with
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import docker
+import requests
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.models.containers import Container
 
@@ -66,13 +68,21 @@ START_HINT = "start it: sudo scripts/docker-daemon.sh (or `systemctl start docke
 INSTALL_HINT = "install it: apt-get install docker.io, then start it: scripts/docker-daemon.sh"
 
 
+@functools.lru_cache(maxsize=4)
+def _client_for(docker_host: str) -> docker.DockerClient:
+    # One client (and one API version negotiation) per daemon address, not one per call:
+    # devnet polls call `client()` several times a second.
+    return docker.from_env(timeout=60)
+
+
 def client() -> docker.DockerClient:
     """A client of a daemon that answers, or a DockerError saying what to do."""
     try:
-        found = docker.from_env(timeout=60)
+        found = _client_for(os.environ.get("DOCKER_HOST", ""))
         found.ping()
         return found
-    except DockerException as error:
+    except (DockerException, requests.exceptions.ConnectionError) as error:
+        # A cached client of a daemon that stopped fails with requests' error, not docker's.
         if not (shutil.which("docker") or shutil.which("dockerd")):
             raise DockerError("Docker is not installed", hint=INSTALL_HINT) from None
         where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
